@@ -74,21 +74,105 @@ const MALL_NAMES: [&str; 12] = [
 ];
 
 const FIRST_NAMES: [&str; 48] = [
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
-    "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
-    "Carlos", "Karen", "Daniel", "Lisa", "Matthew", "Nancy", "Anthony", "Sandra", "Mark", "Ashley",
-    "Andrew", "Emily", "Joshua", "Michelle", "Kevin", "Amanda", "Brian", "Melissa", "Wei",
-    "Priya", "Luis", "Sofia", "Ahmed", "Fatima", "Hiroshi", "Yuki", "Diego", "Olivia", "Ethan",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Sandra",
+    "Mark",
+    "Ashley",
+    "Andrew",
+    "Emily",
+    "Joshua",
+    "Michelle",
+    "Kevin",
+    "Amanda",
+    "Brian",
+    "Melissa",
+    "Wei",
+    "Priya",
+    "Luis",
+    "Sofia",
+    "Ahmed",
+    "Fatima",
+    "Hiroshi",
+    "Yuki",
+    "Diego",
+    "Olivia",
+    "Ethan",
     "Chloe",
 ];
 
 const LAST_NAMES: [&str; 48] = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
-    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
-    "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Patel", "Kim", "Chen",
-    "Murphy", "O'Brien",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Murphy",
+    "O'Brien",
 ];
 
 /// A small deterministic generator (SplitMix64) for the Rust-built dimensions.
@@ -126,9 +210,8 @@ impl Rng {
 
 struct SubSpec {
     name: &'static str,
-    nouns: &'static [&'static str],
-    /// List price range in dollars (drawn log-uniformly).
-    price: (f64, f64),
+    /// Product nouns with their list price range in dollars (drawn log-uniformly).
+    nouns: &'static [(&'static str, f64, f64)],
 }
 
 struct CategorySpec {
@@ -153,13 +236,35 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Electronics",
         subs: [
-            SubSpec { name: "Phones", nouns: &["Smartphone", "Phone"], price: (179.0, 1199.0) },
-            SubSpec { name: "Laptops", nouns: &["Laptop", "Notebook", "Ultrabook"], price: (449.0, 2299.0) },
-            SubSpec { name: "Audio", nouns: &["Headphones", "Earbuds", "Speaker", "Soundbar"], price: (29.0, 449.0) },
+            SubSpec {
+                name: "Phones",
+                nouns: &[
+                    ("Smartphone", 199.0, 899.0),
+                    ("Phone", 149.0, 649.0),
+                    ("Foldable Phone", 899.0, 1399.0),
+                ],
+            },
+            SubSpec {
+                name: "Laptops",
+                nouns: &[
+                    ("Laptop", 449.0, 1299.0),
+                    ("Notebook", 349.0, 899.0),
+                    ("Ultrabook", 899.0, 1799.0),
+                ],
+            },
+            SubSpec {
+                name: "Audio",
+                nouns: &[
+                    ("Headphones", 49.0, 349.0),
+                    ("Earbuds", 19.0, 199.0),
+                    ("Speaker", 29.0, 249.0),
+                    ("Soundbar", 99.0, 499.0),
+                ],
+            },
         ],
         brands: &["Voltix", "Nexora", "Lumina", "Auralis", "Kestrel"],
-        share: 0.09,
-        holiday_share: 0.13,
+        share: 0.03,
+        holiday_share: 0.05,
         return_bp: 650,
         cost_ratio: (0.68, 0.82),
         bulk: false,
@@ -167,23 +272,77 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Apparel",
         subs: [
-            SubSpec { name: "Tops", nouns: &["T-Shirt", "Polo", "Blouse", "Sweater"], price: (12.0, 79.0) },
-            SubSpec { name: "Outerwear", nouns: &["Jacket", "Parka", "Raincoat", "Fleece"], price: (39.0, 249.0) },
-            SubSpec { name: "Footwear", nouns: &["Sneakers", "Boots", "Loafers", "Sandals"], price: (29.0, 189.0) },
+            SubSpec {
+                name: "Tops",
+                nouns: &[
+                    ("T-Shirt", 9.0, 29.0),
+                    ("Polo", 19.0, 49.0),
+                    ("Blouse", 24.0, 69.0),
+                    ("Sweater", 29.0, 89.0),
+                ],
+            },
+            SubSpec {
+                name: "Outerwear",
+                nouns: &[
+                    ("Jacket", 49.0, 179.0),
+                    ("Parka", 89.0, 249.0),
+                    ("Raincoat", 39.0, 129.0),
+                    ("Fleece", 29.0, 79.0),
+                ],
+            },
+            SubSpec {
+                name: "Footwear",
+                nouns: &[
+                    ("Sneakers", 39.0, 149.0),
+                    ("Boots", 59.0, 199.0),
+                    ("Loafers", 49.0, 129.0),
+                    ("Sandals", 19.0, 59.0),
+                ],
+            },
         ],
-        brands: &["Northwind", "Urban Thread", "Cascade", "Marlow & Co", "Fieldstone"],
-        share: 0.18,
-        holiday_share: 0.17,
-        return_bp: 800,
+        brands: &[
+            "Northwind",
+            "Urban Thread",
+            "Cascade",
+            "Marlow & Co",
+            "Fieldstone",
+        ],
+        share: 0.19,
+        holiday_share: 0.19,
+        return_bp: 750,
         cost_ratio: (0.35, 0.50),
         bulk: false,
     },
     CategorySpec {
         name: "Home & Kitchen",
         subs: [
-            SubSpec { name: "Cookware", nouns: &["Skillet", "Saucepan", "Dutch Oven", "Knife Set"], price: (19.0, 249.0) },
-            SubSpec { name: "Bedding", nouns: &["Duvet", "Sheet Set", "Pillow", "Quilt"], price: (24.0, 229.0) },
-            SubSpec { name: "Small Appliances", nouns: &["Blender", "Coffee Maker", "Toaster", "Air Fryer"], price: (29.0, 399.0) },
+            SubSpec {
+                name: "Cookware",
+                nouns: &[
+                    ("Skillet", 19.0, 79.0),
+                    ("Saucepan", 19.0, 69.0),
+                    ("Dutch Oven", 49.0, 249.0),
+                    ("Knife Set", 29.0, 199.0),
+                ],
+            },
+            SubSpec {
+                name: "Bedding",
+                nouns: &[
+                    ("Duvet", 49.0, 199.0),
+                    ("Sheet Set", 29.0, 149.0),
+                    ("Pillow", 14.0, 59.0),
+                    ("Quilt", 49.0, 179.0),
+                ],
+            },
+            SubSpec {
+                name: "Small Appliances",
+                nouns: &[
+                    ("Blender", 29.0, 199.0),
+                    ("Coffee Maker", 29.0, 249.0),
+                    ("Toaster", 19.0, 89.0),
+                    ("Air Fryer", 49.0, 179.0),
+                ],
+            },
         ],
         brands: &["Hearthstone", "Copperleaf", "Brightnest", "Oakhaven"],
         share: 0.12,
@@ -195,13 +354,37 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Grocery",
         subs: [
-            SubSpec { name: "Snacks", nouns: &["Crackers", "Trail Mix", "Chips", "Granola Bars"], price: (2.5, 9.0) },
-            SubSpec { name: "Beverages", nouns: &["Sparkling Water", "Cold Brew", "Green Tea", "Juice"], price: (1.9, 14.0) },
-            SubSpec { name: "Pantry", nouns: &["Olive Oil", "Pasta", "Rice", "Peanut Butter"], price: (2.9, 18.0) },
+            SubSpec {
+                name: "Snacks",
+                nouns: &[
+                    ("Crackers", 2.5, 5.5),
+                    ("Trail Mix", 3.5, 8.5),
+                    ("Chips", 2.5, 5.0),
+                    ("Granola Bars", 3.0, 7.0),
+                ],
+            },
+            SubSpec {
+                name: "Beverages",
+                nouns: &[
+                    ("Sparkling Water", 3.5, 7.0),
+                    ("Cold Brew", 3.0, 9.0),
+                    ("Green Tea", 2.5, 7.5),
+                    ("Juice", 2.5, 6.5),
+                ],
+            },
+            SubSpec {
+                name: "Pantry",
+                nouns: &[
+                    ("Olive Oil", 6.0, 18.0),
+                    ("Pasta", 1.5, 4.5),
+                    ("Rice", 2.5, 9.0),
+                    ("Peanut Butter", 2.5, 7.0),
+                ],
+            },
         ],
         brands: &["Green Valley", "Sunfield", "Harvest Moon", "Pantry Co"],
-        share: 0.24,
-        holiday_share: 0.19,
+        share: 0.27,
+        holiday_share: 0.23,
         return_bp: 300,
         cost_ratio: (0.62, 0.78),
         bulk: true,
@@ -209,9 +392,32 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Beauty",
         subs: [
-            SubSpec { name: "Skincare", nouns: &["Moisturizer", "Serum", "Cleanser", "Sunscreen"], price: (9.0, 89.0) },
-            SubSpec { name: "Haircare", nouns: &["Shampoo", "Conditioner", "Hair Oil", "Styling Cream"], price: (6.0, 39.0) },
-            SubSpec { name: "Fragrance", nouns: &["Eau de Parfum", "Cologne", "Body Mist"], price: (19.0, 149.0) },
+            SubSpec {
+                name: "Skincare",
+                nouns: &[
+                    ("Moisturizer", 9.0, 59.0),
+                    ("Serum", 14.0, 79.0),
+                    ("Cleanser", 7.0, 29.0),
+                    ("Sunscreen", 8.0, 34.0),
+                ],
+            },
+            SubSpec {
+                name: "Haircare",
+                nouns: &[
+                    ("Shampoo", 5.0, 24.0),
+                    ("Conditioner", 5.0, 24.0),
+                    ("Hair Oil", 9.0, 34.0),
+                    ("Styling Cream", 7.0, 24.0),
+                ],
+            },
+            SubSpec {
+                name: "Fragrance",
+                nouns: &[
+                    ("Eau de Parfum", 39.0, 149.0),
+                    ("Cologne", 29.0, 99.0),
+                    ("Body Mist", 12.0, 34.0),
+                ],
+            },
         ],
         brands: &["Lumiere", "Velvet Bloom", "Pure Ritual", "Solis"],
         share: 0.12,
@@ -223,9 +429,33 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Sports & Outdoors",
         subs: [
-            SubSpec { name: "Fitness", nouns: &["Yoga Mat", "Dumbbell Set", "Kettlebell", "Resistance Bands"], price: (14.0, 299.0) },
-            SubSpec { name: "Camping", nouns: &["Tent", "Sleeping Bag", "Backpack", "Lantern"], price: (19.0, 449.0) },
-            SubSpec { name: "Cycling", nouns: &["Helmet", "Bike Light", "Road Bike", "Bike Lock"], price: (19.0, 1299.0) },
+            SubSpec {
+                name: "Fitness",
+                nouns: &[
+                    ("Yoga Mat", 15.0, 69.0),
+                    ("Dumbbell Set", 39.0, 199.0),
+                    ("Kettlebell", 19.0, 79.0),
+                    ("Resistance Bands", 9.0, 29.0),
+                ],
+            },
+            SubSpec {
+                name: "Camping",
+                nouns: &[
+                    ("Tent", 79.0, 399.0),
+                    ("Sleeping Bag", 39.0, 179.0),
+                    ("Backpack", 39.0, 199.0),
+                    ("Lantern", 14.0, 49.0),
+                ],
+            },
+            SubSpec {
+                name: "Cycling",
+                nouns: &[
+                    ("Helmet", 29.0, 149.0),
+                    ("Bike Light", 14.0, 59.0),
+                    ("Road Bike", 499.0, 1299.0),
+                    ("Bike Lock", 19.0, 79.0),
+                ],
+            },
         ],
         brands: &["Summit Peak", "TrailForge", "Apex Motion", "Ridgeline"],
         share: 0.09,
@@ -237,13 +467,34 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Toys",
         subs: [
-            SubSpec { name: "Building Sets", nouns: &["Building Set", "Brick Kit", "Construction Set"], price: (14.0, 159.0) },
-            SubSpec { name: "Dolls & Figures", nouns: &["Action Figure", "Doll", "Plush"], price: (9.0, 69.0) },
-            SubSpec { name: "Board Games", nouns: &["Board Game", "Puzzle", "Card Game"], price: (9.0, 59.0) },
+            SubSpec {
+                name: "Building Sets",
+                nouns: &[
+                    ("Building Set", 19.0, 159.0),
+                    ("Brick Kit", 14.0, 79.0),
+                    ("Construction Set", 24.0, 99.0),
+                ],
+            },
+            SubSpec {
+                name: "Dolls & Figures",
+                nouns: &[
+                    ("Action Figure", 9.0, 34.0),
+                    ("Doll", 14.0, 49.0),
+                    ("Plush", 9.0, 29.0),
+                ],
+            },
+            SubSpec {
+                name: "Board Games",
+                nouns: &[
+                    ("Board Game", 19.0, 59.0),
+                    ("Puzzle", 9.0, 29.0),
+                    ("Card Game", 9.0, 24.0),
+                ],
+            },
         ],
         brands: &["Playwell", "Tiny Titans", "Wonderkin", "Brickhaus"],
         share: 0.08,
-        holiday_share: 0.13,
+        holiday_share: 0.12,
         return_bp: 400,
         cost_ratio: (0.45, 0.60),
         bulk: false,
@@ -251,13 +502,40 @@ const CATEGORIES: [CategorySpec; 8] = [
     CategorySpec {
         name: "Books",
         subs: [
-            SubSpec { name: "Fiction", nouns: &["Novel", "Thriller", "Mystery"], price: (8.0, 32.0) },
-            SubSpec { name: "Nonfiction", nouns: &["Biography", "Cookbook", "History", "Guide"], price: (12.0, 45.0) },
-            SubSpec { name: "Children's Books", nouns: &["Picture Book", "Storybook", "Activity Book"], price: (6.0, 24.0) },
+            SubSpec {
+                name: "Fiction",
+                nouns: &[
+                    ("Novel", 9.0, 28.0),
+                    ("Thriller", 9.0, 26.0),
+                    ("Mystery", 9.0, 26.0),
+                ],
+            },
+            SubSpec {
+                name: "Nonfiction",
+                nouns: &[
+                    ("Biography", 14.0, 35.0),
+                    ("Cookbook", 17.0, 40.0),
+                    ("History", 14.0, 35.0),
+                    ("Guide", 12.0, 30.0),
+                ],
+            },
+            SubSpec {
+                name: "Children's Books",
+                nouns: &[
+                    ("Picture Book", 6.0, 18.0),
+                    ("Storybook", 7.0, 20.0),
+                    ("Activity Book", 5.0, 14.0),
+                ],
+            },
         ],
-        brands: &["Harbor Press", "Lantern House", "Quill & Ink", "Bluebird Books"],
+        brands: &[
+            "Harbor Press",
+            "Lantern House",
+            "Quill & Ink",
+            "Bluebird Books",
+        ],
         share: 0.08,
-        holiday_share: 0.06,
+        holiday_share: 0.07,
         return_bp: 300,
         cost_ratio: (0.50, 0.65),
         bulk: false,
@@ -265,8 +543,20 @@ const CATEGORIES: [CategorySpec; 8] = [
 ];
 
 const SERIES: [&str; 14] = [
-    "Classic", "Essential", "Pro", "Lite", "Max", "Plus", "Sport", "Original", "Premium", "Ultra",
-    "Eco", "Prime", "Signature", "Select",
+    "Classic",
+    "Essential",
+    "Pro",
+    "Lite",
+    "Max",
+    "Plus",
+    "Sport",
+    "Original",
+    "Premium",
+    "Ultra",
+    "Eco",
+    "Prime",
+    "Signature",
+    "Select",
 ];
 
 /// One product row plus the hidden attributes the sales generator uses.
@@ -296,15 +586,19 @@ pub(crate) fn products(seed: u64) -> Vec<Product> {
         for sub in &cat.subs {
             for rank in 0..PRODUCTS_PER_SUBCATEGORY {
                 let brand = rng.pick(cat.brands);
+                let (noun, lo, hi) = sub.nouns[rng.below(sub.nouns.len())];
+                let mut tries = 0;
                 let name = loop {
-                    let noun = rng.pick(sub.nouns);
+                    tries += 1;
                     let model = model_name(&mut rng, cat.name);
-                    let candidate = format!("{brand} {noun} {model}");
+                    let mut candidate = format!("{brand} {noun} {model}");
+                    if tries > 50 {
+                        candidate = format!("{candidate} ({})", out.len() + 1);
+                    }
                     if names.insert(candidate.clone()) {
                         break candidate;
                     }
                 };
-                let (lo, hi) = sub.price;
                 let price = (lo.ln() + rng.unit() * (hi.ln() - lo.ln())).exp();
                 // Prices end in .99 (or .49 for cheap items).
                 let list_price_cents = if price < 10.0 {
@@ -502,7 +796,10 @@ pub(crate) fn load_products(conn: &Connection, products: &[Product]) -> Result<(
             )
         })
         .collect();
-    sql.push_str(&format!("INSERT INTO products VALUES {};\n", rows.join(",\n")));
+    sql.push_str(&format!(
+        "INSERT INTO products VALUES {};\n",
+        rows.join(",\n")
+    ));
     let xs: Vec<String> = products
         .iter()
         .map(|p| format!("({}, {}, {})", p.id, p.return_bp, p.bulk))

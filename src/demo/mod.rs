@@ -124,7 +124,9 @@ pub fn generate(opts: &DemoOptions) -> Result<DemoReport, DemoError> {
     let out = &opts.out;
     let name = out
         .file_name()
-        .ok_or_else(|| DemoError::InvalidOptions(format!("{} has no final component", out.display())))?
+        .ok_or_else(|| {
+            DemoError::InvalidOptions(format!("{} has no final component", out.display()))
+        })?
         .to_string_lossy()
         .into_owned();
     let parent = match out.parent() {

@@ -13,7 +13,7 @@ pub(crate) const LAST_YEAR: i32 = 2024;
 
 /// Relative volume by calendar month: November/December peak, January/February trough.
 const SEASON: [f64; 12] = [
-    0.82, 0.78, 0.90, 0.92, 0.97, 0.95, 0.98, 1.00, 0.94, 1.00, 1.38, 1.62,
+    0.84, 0.80, 0.91, 0.93, 0.97, 0.95, 0.98, 1.00, 0.94, 1.00, 1.28, 1.48,
 ];
 /// Relative size of each region (order of [`REGIONS`]).
 const REGION_BASE: [f64; 4] = [0.80, 1.05, 1.30, 0.95];

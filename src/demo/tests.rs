@@ -64,7 +64,9 @@ fn float(c: &Connection, sql: &str) -> f64 {
 
 fn describe(c: &Connection, table: &str) -> Vec<(String, String)> {
     let mut st = c
-        .prepare(&format!("SELECT column_name, column_type FROM (DESCRIBE {table})"))
+        .prepare(&format!(
+            "SELECT column_name, column_type FROM (DESCRIBE {table})"
+        ))
         .expect("describe");
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("rows")
@@ -165,7 +167,10 @@ fn schemas() {
         .expect("autocast");
     assert_eq!(auto, "VARCHAR");
     assert_eq!(
-        int(&c, "SELECT min(month) FROM sales WHERE order_date = DATE '2023-03-15'"),
+        int(
+            &c,
+            "SELECT min(month) FROM sales WHERE order_date = DATE '2023-03-15'"
+        ),
         3
     );
     // The partition columns live only in directory names.
@@ -195,7 +200,10 @@ fn layout_and_partitions() {
         0
     );
     assert_eq!(
-        int(&c, "SELECT count(DISTINCT (year, month, region)) FROM sales"),
+        int(
+            &c,
+            "SELECT count(DISTINCT (year, month, region)) FROM sales"
+        ),
         144
     );
     assert_eq!(
@@ -212,7 +220,10 @@ fn values_and_arithmetic() {
         0
     );
     assert_eq!(
-        int(&c, "SELECT count(*) FROM sales WHERE discount < 0 OR discount > 0.5"),
+        int(
+            &c,
+            "SELECT count(*) FROM sales WHERE discount < 0 OR discount > 0.5"
+        ),
         0
     );
     let zero = float(&c, "SELECT avg((discount = 0)::INTEGER) FROM sales");
@@ -287,7 +298,10 @@ fn anomaly() {
         )
     };
     let (jul, aug, sep) = (rev(7), rev(8), rev(9));
-    assert!(aug < 0.6 * (jul + sep) / 2.0, "jul {jul} aug {aug} sep {sep}");
+    assert!(
+        aug < 0.6 * (jul + sep) / 2.0,
+        "jul {jul} aug {aug} sep {sep}"
+    );
     // Other regions are normal that month.
     let east = |m: u32| {
         float(
@@ -306,12 +320,21 @@ fn dimensions_and_integrity() {
         int(&c, "SELECT count(*) FROM (SELECT category FROM products GROUP BY category HAVING count(DISTINCT subcategory) = 3)"),
         8
     );
-    assert_eq!(int(&c, "SELECT count(DISTINCT subcategory) FROM products"), 24);
+    assert_eq!(
+        int(&c, "SELECT count(DISTINCT subcategory) FROM products"),
+        24
+    );
     let n = int(&c, "SELECT count(*) FROM products");
     assert!((200..=400).contains(&n));
-    assert_eq!(int(&c, "SELECT count(DISTINCT product_name) FROM products"), n);
     assert_eq!(
-        int(&c, "SELECT count(*) FROM products WHERE unit_cost >= list_price OR unit_cost <= 0"),
+        int(&c, "SELECT count(DISTINCT product_name) FROM products"),
+        n
+    );
+    assert_eq!(
+        int(
+            &c,
+            "SELECT count(*) FROM products WHERE unit_cost >= list_price OR unit_cost <= 0"
+        ),
         0
     );
     assert_eq!(int(&c, "SELECT count(*) FROM stores"), 40);
@@ -324,7 +347,10 @@ fn dimensions_and_integrity() {
         super::dims::customer_count(ROWS) as i64
     );
     assert_eq!(
-        int(&c, "SELECT count(*) FROM sales WHERE product_id NOT IN (SELECT product_id FROM products)"),
+        int(
+            &c,
+            "SELECT count(*) FROM sales WHERE product_id NOT IN (SELECT product_id FROM products)"
+        ),
         0
     );
     assert_eq!(
@@ -371,7 +397,10 @@ fn deterministic_per_seed() {
     let file = "sales/year=2024/month=12/region=EAST/data_0.parquet";
     let bytes = |d: &Path, f: &str| std::fs::read(d.join(f)).expect("read");
     assert_eq!(bytes(&a, file), bytes(&b, file));
-    assert_eq!(bytes(&a, "customers.parquet"), bytes(&b, "customers.parquet"));
+    assert_eq!(
+        bytes(&a, "customers.parquet"),
+        bytes(&b, "customers.parquet")
+    );
     for d in [a, b, other] {
         let _ = std::fs::remove_dir_all(d.parent().expect("parent"));
     }
@@ -395,10 +424,7 @@ fn regenerate_replaces_and_rejects_zero_rows() {
     let c = conn(&out);
     assert_eq!(int(&c, "SELECT count(*) FROM sales"), 2_000);
     opts.rows = 0;
-    assert!(matches!(
-        generate(&opts),
-        Err(DemoError::InvalidOptions(_))
-    ));
+    assert!(matches!(generate(&opts), Err(DemoError::InvalidOptions(_))));
     let _ = std::fs::remove_dir_all(out.parent().expect("parent"));
 }
 
@@ -409,4 +435,25 @@ fn defaults() {
     assert_eq!(d.seed, 42);
     assert!(!d.progress);
     assert_eq!(d.out, PathBuf::from("data/demo"));
+}
+
+/// Manual timing run: `DEMO_ROWS=10000000 DEMO_OUT=/tmp/lake cargo test --release --lib demo::tests::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing() {
+    let rows = std::env::var("DEMO_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let out = std::env::var("DEMO_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| temp_dir("timing"));
+    let report = generate(&DemoOptions {
+        out: out.clone(),
+        rows,
+        seed: 42,
+        progress: true,
+    })
+    .expect("generate");
+    eprintln!("{report:?} -> {}", out.display());
 }
