@@ -16,6 +16,8 @@
 //!
 //! # Shape of the data
 //! - Seasonality: November and December peak (December strongest); January/February are the trough.
+//!   Inside a month, weekends are busier than weekdays, Black Friday and Cyber Monday spike,
+//!   December builds up to Christmas and Christmas Day is quiet.
 //! - Growth: every region grows year over year (NORTH ~8%, EAST ~10%, SOUTH ~12%, WEST ~16% in
 //!   volume, plus ~3%/~2% yearly price increases), so total revenue grows ~13–18% a year.
 //! - Regions differ in size: EAST is largest, then SOUTH, WEST, NORTH.

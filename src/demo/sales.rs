@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use chrono::{Datelike, NaiveDate, Weekday};
+
 use super::dims::{Store, PICK_SLOTS, REGIONS};
 use super::ANOMALY;
 
@@ -26,6 +28,8 @@ const ANOMALY_FACTOR: f64 = 0.40;
 const ORDER_PATTERN: [u64; 16] = [1, 3, 2, 5, 1, 2, 4, 3, 1, 2, 2, 4, 3, 1, 3, 3];
 const BLOCK_LINES: u64 = 40;
 const BLOCK_ORDERS: u64 = 16;
+/// Resolution of the order-index → day-of-month mapping.
+const DAY_SLOTS: usize = 1000;
 /// Order ids start here.
 const FIRST_ORDER_ID: u64 = 1_000_001;
 
@@ -134,13 +138,70 @@ pub(crate) fn plan(rows: u64) -> Vec<Partition> {
         .collect()
 }
 
-fn days_in_month(year: i32, month: u32) -> u64 {
+fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
         _ => 31,
     }
+}
+
+/// Relative order volume of one calendar day: weekends are busier, Black Friday and Cyber Monday
+/// spike, December builds up to Christmas, Christmas Day itself is quiet.
+fn day_weight(date: NaiveDate) -> f64 {
+    let mut w = match date.weekday() {
+        Weekday::Mon => 0.90,
+        Weekday::Tue => 0.88,
+        Weekday::Wed => 0.92,
+        Weekday::Thu => 0.97,
+        Weekday::Fri => 1.10,
+        Weekday::Sat => 1.25,
+        Weekday::Sun => 1.05,
+    };
+    let (month, day) = (date.month(), date.day());
+    if month == 11 && date.weekday() == Weekday::Fri && (23..=29).contains(&day) {
+        w *= 3.0; // Black Friday
+    }
+    if month == 11 && date.weekday() == Weekday::Mon && (26..=30).contains(&day) {
+        w *= 2.2; // Cyber Monday
+    }
+    if month == 12 && date.weekday() == Weekday::Mon && day <= 2 {
+        w *= 2.2; // Cyber Monday falling in December
+    }
+    if month == 12 {
+        w *= match day {
+            1..=23 => 0.8 + 0.03 * f64::from(day),
+            24 => 1.3,
+            25 => 0.3,
+            26 => 1.6,
+            _ => 0.9,
+        };
+    }
+    w
+}
+
+/// Slots that map the order index of a partition onto its day of month (0-based offsets), in
+/// proportion to [`day_weight`]; non-decreasing, so order ids follow dates.
+fn day_slots(year: i32, month: u32) -> Vec<u64> {
+    let days = days_in_month(year, month);
+    let weights: Vec<f64> = (1..=days)
+        .map(|d| NaiveDate::from_ymd_opt(year, month, d).map_or(1.0, day_weight))
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut slots = Vec::with_capacity(DAY_SLOTS);
+    let mut acc = 0.0;
+    for (d, w) in weights.iter().enumerate() {
+        acc += w;
+        let end = ((acc / total) * DAY_SLOTS as f64).round() as usize;
+        while slots.len() < end.min(DAY_SLOTS) {
+            slots.push(d as u64);
+        }
+    }
+    while slots.len() < DAY_SLOTS {
+        slots.push(u64::from(days - 1));
+    }
+    slots
 }
 
 fn int_list(items: impl IntoIterator<Item = u64>) -> String {
@@ -227,7 +288,7 @@ FROM (
         + {r1})::BIGINT AS customer_id
     FROM (
       SELECT i, ({order0} + lo)::BIGINT AS order_id,
-        (DATE '{year}-{month:02}-01' + ((lo * {days}) // {orders})::INTEGER) AS order_date,
+        (DATE '{year}-{month:02}-01' + {day_slots}[1 + ((lo * {n_day_slots}) // {orders})::INTEGER]::INTEGER) AS order_date,
         CASE WHEN hash({order0} + lo, {s}, 1) % 100 < {store_pct} THEN 'Store'
              WHEN hash({order0} + lo, {s}, 1) % 100 < {online_cut} THEN 'Online'
              ELSE 'Mobile' END AS channel
@@ -247,7 +308,8 @@ FROM (
         order0 = p.order0,
         year = p.year,
         month = p.month,
-        days = days_in_month(p.year, p.month),
+        day_slots = int_list(day_slots(p.year, p.month)),
+        n_day_slots = DAY_SLOTS,
         orders = p.orders.max(1),
         bl = BLOCK_LINES,
         bo = BLOCK_ORDERS,
@@ -256,4 +318,37 @@ FROM (
         row1 = p.row0 + p.rows,
         slots = PICK_SLOTS,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_is_exact_and_contiguous() {
+        for rows in [1, 7, 1_000, 123_457] {
+            let parts = plan(rows);
+            assert_eq!(parts.len(), 144);
+            assert_eq!(parts.iter().map(|p| p.rows).sum::<u64>(), rows);
+            let mut row0 = 0;
+            let mut order0 = FIRST_ORDER_ID;
+            for p in &parts {
+                assert_eq!((p.row0, p.order0), (row0, order0));
+                row0 += p.rows;
+                order0 += p.orders;
+            }
+        }
+    }
+
+    #[test]
+    fn day_slots_follow_the_calendar() {
+        let slots = day_slots(2023, 11);
+        assert_eq!(slots.len(), DAY_SLOTS);
+        assert!(slots.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!((slots[0], slots[DAY_SLOTS - 1]), (0, 29));
+        let per_day = |d: u64| slots.iter().filter(|&&s| s == d).count();
+        // Black Friday 2023 is November 24th (offset 23); the Tuesday before is the 21st.
+        assert!(per_day(23) > 2 * per_day(20));
+        assert_eq!(day_slots(2024, 2).last(), Some(&28));
+    }
 }
