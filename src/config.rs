@@ -19,11 +19,21 @@ pub const DEFAULT_DEMO_ROWS: u64 = 1_000_000;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid config file {path}: {source}")]
-    Parse { path: PathBuf, source: toml::de::Error },
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
     #[error("invalid value {value:?} for {key}: {why}")]
-    Invalid { key: String, value: String, why: String },
+    Invalid {
+        key: String,
+        value: String,
+        why: String,
+    },
 }
 
 /// The file as written: every key optional.
@@ -192,7 +202,9 @@ impl RawConfig {
             data,
             memory_limit: self.memory_limit.unwrap_or_else(|| "4GB".into()),
             threads,
-            max_temp_directory_size: self.max_temp_directory_size.unwrap_or_else(|| "10GB".into()),
+            max_temp_directory_size: self
+                .max_temp_directory_size
+                .unwrap_or_else(|| "10GB".into()),
             statement_timeout: (timeout_ms > 0).then(|| Duration::from_millis(timeout_ms)),
             max_rows_sql: self.max_rows_sql.unwrap_or(10_000_000),
             max_rows_nl: self.max_rows_nl.unwrap_or(10_000),

@@ -12,7 +12,11 @@ use retail_insights::engine::duck::{DuckEngine, EngineOptions};
 use retail_insights::{demo, server, wire};
 
 #[derive(Parser)]
-#[command(name = "insights", version, about = "Postgres-wire SQL and plain-English answers over a retail lake")]
+#[command(
+    name = "insights",
+    version,
+    about = "Postgres-wire SQL and plain-English answers over a retail lake"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +53,9 @@ enum Command {
 fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("INSIGHTS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -95,7 +101,12 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn serve(config: Option<PathBuf>, listen: Option<String>, data: Option<PathBuf>, demo_mode: bool) -> Result<()> {
+fn serve(
+    config: Option<PathBuf>,
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    demo_mode: bool,
+) -> Result<()> {
     let mut raw = match &config {
         Some(path) => RawConfig::from_file(path)?,
         None => RawConfig::default(),
@@ -117,7 +128,11 @@ fn serve(config: Option<PathBuf>, listen: Option<String>, data: Option<PathBuf>,
             seed: 42,
             progress: true,
         })?;
-        tracing::info!(rows = report.rows, secs = report.elapsed.as_secs_f64(), "demo lake ready");
+        tracing::info!(
+            rows = report.rows,
+            secs = report.elapsed.as_secs_f64(),
+            "demo lake ready"
+        );
     }
     let engine = DuckEngine::open(&EngineOptions::from_config(&cfg.data, &cfg))
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
@@ -138,13 +153,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

@@ -16,7 +16,11 @@ use crate::wire::ServerState;
 pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Serves connections from `listener` until `shutdown` resolves.
-pub async fn run(listener: TcpListener, state: Arc<ServerState>, shutdown: impl Future<Output = ()>) {
+pub async fn run(
+    listener: TcpListener,
+    state: Arc<ServerState>,
+    shutdown: impl Future<Output = ()>,
+) {
     let limit = Arc::new(Semaphore::new(state.config.max_connections));
     let tasks = tokio_util_tracker::Tracker::default();
     tokio::pin!(shutdown);
@@ -89,7 +93,9 @@ mod tokio_util_tracker {
                 Ok(mut s) => std::mem::take(&mut *s),
                 Err(_) => return,
             };
-            let _ = tokio::time::timeout(deadline, async { while set.join_next().await.is_some() {} }).await;
+            let _ =
+                tokio::time::timeout(deadline, async { while set.join_next().await.is_some() {} })
+                    .await;
             set.abort_all();
         }
     }

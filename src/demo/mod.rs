@@ -3,13 +3,15 @@
 //! Same seed, same lake: every value is derived from DuckDB `hash()` of row/order indexes and the seed.
 //!
 //! # Layout
-//! - `DIR/sales/year=YYYY/month=MM/region=REGION/data_0.parquet` (2022-01 .. 2024-12, four regions)
+//! - `DIR/sales/year=YYYY/month=M/region=REGION/data_0.parquet` (2022-01 .. 2024-12, four regions)
 //! - `DIR/products.parquet`, `DIR/stores.parquet`, `DIR/customers.parquet`
 //! - `DIR/.complete`, written last; [`is_complete`] checks it.
 //!
 //! Read the sales with `read_parquet('DIR/sales/**/*.parquet', hive_partitioning=true,
 //! hive_types={'year': 'INTEGER', 'month': 'INTEGER', 'region': 'VARCHAR'})` ([`SALES_HIVE_TYPES`]):
-//! DuckDB's `hive_types_autocast` turns `year=2023` into BIGINT but leaves `month=03` as VARCHAR.
+//! Months are not zero-padded (`month=3`): DuckDB's `hive_types_autocast` reads `month=03` as VARCHAR, so a
+//! plain `read_parquet(.., hive_partitioning=true)` would break `WHERE month BETWEEN 1 AND 3`; `month=3` reads
+//! as an integer in every reader.
 //!
 //! The lake is built in a temporary sibling directory and renamed into place at the end, so a
 //! crashed or interrupted run never leaves a directory that [`is_complete`] accepts.
@@ -44,7 +46,7 @@ use duckdb::Connection;
 pub const ANOMALY: (i32, u32, &str) = (2023, 8, "WEST");
 
 /// The `hive_types` a reader should pass to `read_parquet(.., hive_partitioning=true)` for the sales
-/// files: DuckDB's autocast leaves zero-padded `month=03` as VARCHAR, so the types are spelled out.
+/// files, so that year and month are INTEGER (autocast alone gives BIGINT).
 pub const SALES_HIVE_TYPES: &str = "{'year': 'INTEGER', 'month': 'INTEGER', 'region': 'VARCHAR'}";
 
 /// Name of the marker file written last into a finished lake.

@@ -53,7 +53,7 @@ impl Partition {
     pub fn rel_dir(&self) -> PathBuf {
         PathBuf::from("sales")
             .join(format!("year={}", self.year))
-            .join(format!("month={:02}", self.month))
+            .join(format!("month={}", self.month))
             .join(format!("region={}", REGIONS[self.region_idx]))
     }
 }

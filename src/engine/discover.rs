@@ -28,6 +28,8 @@ pub struct FoundTable {
     pub format: FileFormat,
     /// Hive partition keys (`year=`, `month=` …) seen in the directory names.
     pub partition_keys: Vec<String>,
+    /// The keys whose values are all digits (read as integers even when zero-padded, like `month=03`).
+    pub integer_keys: Vec<String>,
 }
 
 /// Turns a file or directory name into a SQL identifier: lower case, runs of other characters become `_`.
@@ -89,11 +91,18 @@ pub fn find_tables(dir: &Path) -> Result<Vec<FoundTable>, EngineError> {
                     location: path.to_string_lossy().into_owned(),
                     format,
                     partition_keys: vec![],
+                    integer_keys: vec![],
                 });
             }
         } else if path.is_dir() {
             let mut keys = Vec::new();
             if let Some(format) = scan_dir(&path, &mut keys) {
+                let integer_keys = keys
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                let keys = keys.into_iter().map(|(k, _)| k).collect();
                 let ext = match format {
                     FileFormat::Parquet => "parquet",
                     FileFormat::Csv => "csv",
@@ -103,6 +112,7 @@ pub fn find_tables(dir: &Path) -> Result<Vec<FoundTable>, EngineError> {
                     location: format!("{}/**/*.{ext}", path.to_string_lossy()),
                     format,
                     partition_keys: keys,
+                    integer_keys,
                 });
             }
         }
@@ -120,7 +130,7 @@ pub fn find_tables(dir: &Path) -> Result<Vec<FoundTable>, EngineError> {
 }
 
 /// Returns the format of the first data file below `dir` and collects hive keys along the first path down.
-fn scan_dir(dir: &Path, keys: &mut Vec<String>) -> Option<FileFormat> {
+fn scan_dir(dir: &Path, keys: &mut Vec<(String, String)>) -> Option<FileFormat> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -138,8 +148,8 @@ fn scan_dir(dir: &Path, keys: &mut Vec<String>) -> Option<FileFormat> {
         if p.is_dir() {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let depth = keys.len();
-            if let Some((k, _)) = name.split_once('=') {
-                keys.push(k.to_owned());
+            if let Some((k, v)) = name.split_once('=') {
+                keys.push((k.to_owned(), v.to_owned()));
             }
             if let Some(f) = scan_dir(p, keys) {
                 return Some(f);
@@ -162,20 +172,31 @@ pub fn sql_ident(s: &str) -> String {
 
 /// The `CREATE VIEW` statement for a found table.
 pub fn view_sql(t: &FoundTable) -> String {
+    let mut hive = format!("hive_partitioning = {}", !t.partition_keys.is_empty());
+    if !t.integer_keys.is_empty() {
+        let types: Vec<String> = t
+            .integer_keys
+            .iter()
+            .map(|k| format!("{}: 'INTEGER'", sql_literal(k)))
+            .collect();
+        hive.push_str(&format!(", hive_types = {{{}}}", types.join(", ")));
+    }
     let reader = match t.format {
-        FileFormat::Parquet => format!(
-            "read_parquet({}, hive_partitioning = {})",
-            sql_literal(&t.location),
-            !t.partition_keys.is_empty()
-        ),
+        FileFormat::Parquet => format!("read_parquet({}, {hive})", sql_literal(&t.location)),
         FileFormat::Csv => format!(
-            "read_csv({}, header = true, hive_partitioning = {})",
-            sql_literal(&t.location),
-            !t.partition_keys.is_empty()
+            "read_csv({}, header = true, {hive})",
+            sql_literal(&t.location)
         ),
     };
+    // Partition columns go last, in directory order (DuckDB would sort them by name).
+    let select = if t.partition_keys.is_empty() {
+        "*".to_owned()
+    } else {
+        let keys: Vec<String> = t.partition_keys.iter().map(|k| sql_ident(k)).collect();
+        format!("* EXCLUDE ({}), {}", keys.join(", "), keys.join(", "))
+    };
     format!(
-        "CREATE OR REPLACE VIEW {} AS SELECT * FROM {reader}",
+        "CREATE OR REPLACE VIEW {} AS SELECT {select} FROM {reader}",
         sql_ident(&t.name)
     )
 }
@@ -199,7 +220,10 @@ fn table_info(conn: &Connection, t: &FoundTable) -> Result<TableInfo, EngineErro
         let data_type: String = row.get(1)?;
         let nullable: Option<String> = row.get(2)?;
         columns.push(ColumnInfo {
-            partition: t.partition_keys.iter().any(|k| k.eq_ignore_ascii_case(&name)),
+            partition: t
+                .partition_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&name)),
             nullable: nullable.as_deref() != Some("NO"),
             name,
             data_type,
@@ -270,7 +294,13 @@ fn is_text(t: &str) -> bool {
 fn is_ranged(t: &str) -> bool {
     matches!(
         t,
-        "DATE" | "TIMESTAMP" | "TIMESTAMP WITH TIME ZONE" | "INTEGER" | "BIGINT" | "SMALLINT" | "TINYINT"
+        "DATE"
+            | "TIMESTAMP"
+            | "TIMESTAMP WITH TIME ZONE"
+            | "INTEGER"
+            | "BIGINT"
+            | "SMALLINT"
+            | "TINYINT"
     ) || t.starts_with("TIMESTAMP")
 }
 
@@ -302,6 +332,10 @@ mod tests {
         assert_eq!(found[0].format, FileFormat::Csv);
         assert_eq!(found[1].name, "sales");
         assert_eq!(found[1].partition_keys, vec!["year", "month"]);
+        assert_eq!(found[1].integer_keys, vec!["year", "month"]);
+        assert!(
+            view_sql(&found[1]).contains("hive_types = {'year': 'INTEGER', 'month': 'INTEGER'}")
+        );
         assert!(found[1].location.ends_with("sales/**/*.parquet"));
     }
 }

@@ -202,9 +202,10 @@ impl DuckSession {
                 ErrorKind::Timeout,
                 "canceling statement due to statement timeout",
             ),
-            (ErrorKind::Canceled, _) => {
-                EngineError::new(ErrorKind::Canceled, "canceling statement due to user request")
-            }
+            (ErrorKind::Canceled, _) => EngineError::new(
+                ErrorKind::Canceled,
+                "canceling statement due to user request",
+            ),
             _ => e,
         })
     }

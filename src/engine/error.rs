@@ -72,7 +72,10 @@ impl EngineError {
                 ErrorKind::UndefinedTable
             }
             "Catalog" => ErrorKind::UndefinedTable,
-            "Binder" if lower.contains("referenced column") || lower.contains("column") && lower.contains("not found") => {
+            "Binder"
+                if lower.contains("referenced column")
+                    || lower.contains("column") && lower.contains("not found") =>
+            {
                 ErrorKind::UndefinedColumn
             }
             "Binder" if lower.contains("no function matches") => ErrorKind::UndefinedFunction,
@@ -109,7 +112,10 @@ mod tests {
     #[test]
     fn classifies_duckdb_messages() {
         let k = |m: &str| EngineError::from_message(m).kind;
-        assert_eq!(k("Parser Error: syntax error at or near \"SELEC\""), ErrorKind::Syntax);
+        assert_eq!(
+            k("Parser Error: syntax error at or near \"SELEC\""),
+            ErrorKind::Syntax
+        );
         assert_eq!(
             k("Catalog Error: Table with name nope does not exist!"),
             ErrorKind::UndefinedTable
@@ -122,8 +128,14 @@ mod tests {
             k("Catalog Error: Scalar Function with name foo does not exist!"),
             ErrorKind::UndefinedFunction
         );
-        assert_eq!(k("Conversion Error: Could not convert string 'a' to INT32"), ErrorKind::Data);
-        assert_eq!(k("Out of Range Error: Overflow in multiplication"), ErrorKind::OutOfRange);
+        assert_eq!(
+            k("Conversion Error: Could not convert string 'a' to INT32"),
+            ErrorKind::Data
+        );
+        assert_eq!(
+            k("Out of Range Error: Overflow in multiplication"),
+            ErrorKind::OutOfRange
+        );
         assert_eq!(k("INTERRUPT Error: Interrupted!"), ErrorKind::Canceled);
     }
 }

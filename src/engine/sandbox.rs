@@ -36,7 +36,10 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
         "SET allow_persistent_secrets = false".into(),
         format!("SET memory_limit = {}", sql_literal(&cfg.memory_limit)),
         format!("SET threads = {}", cfg.threads),
-        format!("SET temp_directory = {}", sql_literal(&cfg.temp_dir.to_string_lossy())),
+        format!(
+            "SET temp_directory = {}",
+            sql_literal(&cfg.temp_dir.to_string_lossy())
+        ),
         format!(
             "SET max_temp_directory_size = {}",
             sql_literal(&cfg.max_temp_directory_size)
@@ -56,7 +59,10 @@ pub fn lock_down(conn: &Connection, cfg: &SandboxConfig) -> Result<(), EngineErr
     std::fs::create_dir_all(&cfg.temp_dir).map_err(|e| {
         EngineError::new(
             super::ErrorKind::Io,
-            format!("cannot create temp directory {}: {e}", cfg.temp_dir.display()),
+            format!(
+                "cannot create temp directory {}: {e}",
+                cfg.temp_dir.display()
+            ),
         )
     })?;
     for stmt in lockdown_statements(cfg) {

@@ -76,7 +76,11 @@ impl SqlType {
 
     /// Maps an Arrow field, honouring DuckDB's extension metadata (uuid, json) where present.
     pub fn from_arrow_field(field: &Field) -> SqlType {
-        match field.metadata().get("ARROW:extension:name").map(String::as_str) {
+        match field
+            .metadata()
+            .get("ARROW:extension:name")
+            .map(String::as_str)
+        {
             Some("arrow.uuid") => SqlType::Uuid,
             Some("arrow.json") => SqlType::Json,
             _ => SqlType::from_arrow(field.data_type()),
@@ -115,7 +119,11 @@ mod tests {
             SqlType::Numeric(Some((12, 2)))
         );
         assert_eq!(
-            SqlType::from_arrow(&DataType::List(Arc::new(Field::new("l", DataType::Int32, true)))),
+            SqlType::from_arrow(&DataType::List(Arc::new(Field::new(
+                "l",
+                DataType::Int32,
+                true
+            )))),
             SqlType::List(Box::new(SqlType::Int4))
         );
         assert_eq!(

@@ -9,7 +9,10 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionCommand {
     /// `SET [SESSION|LOCAL] name {=|TO} value` (`None` = DEFAULT).
-    Set { name: String, value: Option<String> },
+    Set {
+        name: String,
+        value: Option<String>,
+    },
     /// `RESET name` (`None` = ALL).
     Reset(Option<String>),
     /// `SHOW name` (`all` lists everything).
@@ -45,7 +48,9 @@ pub enum Reply {
 pub enum SessionError {
     #[error("unrecognized configuration parameter \"{0}\"")]
     Unknown(String),
-    #[error("permission denied to set parameter \"{0}\": only client session settings can be changed")]
+    #[error(
+        "permission denied to set parameter \"{0}\": only client session settings can be changed"
+    )]
     Forbidden(String),
     #[error("invalid value for parameter \"{name}\": \"{value}\"")]
     InvalidValue { name: String, value: String },
@@ -55,41 +60,157 @@ pub enum SessionError {
 
 /// Session settings with their defaults and descriptions; names are lower case.
 const SETTINGS: &[(&str, &str, &str)] = &[
-    ("application_name", "", "Sets the application name to be reported in statistics and logs."),
-    ("client_encoding", "UTF8", "Sets the client's character set encoding."),
-    ("datestyle", "ISO, MDY", "Sets the display format for date and time values."),
-    ("timezone", "UTC", "Sets the time zone for displaying and interpreting time stamps."),
-    ("search_path", "\"$user\", public", "Sets the schema search order for names that are not schema-qualified."),
-    ("statement_timeout", "0", "Sets the maximum allowed duration of any statement."),
-    ("extra_float_digits", "1", "Sets the number of digits displayed for floating-point values."),
-    ("intervalstyle", "postgres", "Sets the display format for interval values."),
-    ("standard_conforming_strings", "on", "Causes '...' strings to treat backslashes literally."),
-    ("integer_datetimes", "on", "Shows whether datetimes are integer based."),
-    ("server_version", crate::wire::SERVER_VERSION, "Shows the server version."),
-    ("server_encoding", "UTF8", "Shows the server (database) character set encoding."),
-    ("transaction_isolation", "read committed", "Sets the current transaction's isolation level."),
-    ("default_transaction_isolation", "read committed", "Sets the transaction isolation level of each new transaction."),
-    ("transaction_read_only", "on", "Sets the current transaction's read-only status."),
-    ("default_transaction_read_only", "on", "Sets the default read-only status of new transactions."),
-    ("client_min_messages", "notice", "Sets the message levels that are sent to the client."),
-    ("lc_messages", "C", "Sets the language in which messages are displayed."),
-    ("lc_monetary", "C", "Sets the locale for formatting monetary amounts."),
+    (
+        "application_name",
+        "",
+        "Sets the application name to be reported in statistics and logs.",
+    ),
+    (
+        "client_encoding",
+        "UTF8",
+        "Sets the client's character set encoding.",
+    ),
+    (
+        "datestyle",
+        "ISO, MDY",
+        "Sets the display format for date and time values.",
+    ),
+    (
+        "timezone",
+        "UTC",
+        "Sets the time zone for displaying and interpreting time stamps.",
+    ),
+    (
+        "search_path",
+        "\"$user\", public",
+        "Sets the schema search order for names that are not schema-qualified.",
+    ),
+    (
+        "statement_timeout",
+        "0",
+        "Sets the maximum allowed duration of any statement.",
+    ),
+    (
+        "extra_float_digits",
+        "1",
+        "Sets the number of digits displayed for floating-point values.",
+    ),
+    (
+        "intervalstyle",
+        "postgres",
+        "Sets the display format for interval values.",
+    ),
+    (
+        "standard_conforming_strings",
+        "on",
+        "Causes '...' strings to treat backslashes literally.",
+    ),
+    (
+        "integer_datetimes",
+        "on",
+        "Shows whether datetimes are integer based.",
+    ),
+    (
+        "server_version",
+        crate::wire::SERVER_VERSION,
+        "Shows the server version.",
+    ),
+    (
+        "server_encoding",
+        "UTF8",
+        "Shows the server (database) character set encoding.",
+    ),
+    (
+        "transaction_isolation",
+        "read committed",
+        "Sets the current transaction's isolation level.",
+    ),
+    (
+        "default_transaction_isolation",
+        "read committed",
+        "Sets the transaction isolation level of each new transaction.",
+    ),
+    (
+        "transaction_read_only",
+        "on",
+        "Sets the current transaction's read-only status.",
+    ),
+    (
+        "default_transaction_read_only",
+        "on",
+        "Sets the default read-only status of new transactions.",
+    ),
+    (
+        "client_min_messages",
+        "notice",
+        "Sets the message levels that are sent to the client.",
+    ),
+    (
+        "lc_messages",
+        "C",
+        "Sets the language in which messages are displayed.",
+    ),
+    (
+        "lc_monetary",
+        "C",
+        "Sets the locale for formatting monetary amounts.",
+    ),
     ("lc_numeric", "C", "Sets the locale for formatting numbers."),
-    ("lc_time", "C", "Sets the locale for formatting date and time values."),
+    (
+        "lc_time",
+        "C",
+        "Sets the locale for formatting date and time values.",
+    ),
     ("bytea_output", "hex", "Sets the output format for bytea."),
-    ("idle_in_transaction_session_timeout", "0", "Sets the maximum allowed idle time between queries, when in a transaction."),
-    ("lock_timeout", "0", "Sets the maximum allowed duration of any wait for a lock."),
-    ("idle_session_timeout", "0", "Sets the maximum allowed idle time between queries, when not in a transaction."),
-    ("max_identifier_length", "63", "Shows the maximum identifier length."),
-    ("max_index_keys", "32", "Shows the maximum number of index keys."),
+    (
+        "idle_in_transaction_session_timeout",
+        "0",
+        "Sets the maximum allowed idle time between queries, when in a transaction.",
+    ),
+    (
+        "lock_timeout",
+        "0",
+        "Sets the maximum allowed duration of any wait for a lock.",
+    ),
+    (
+        "idle_session_timeout",
+        "0",
+        "Sets the maximum allowed idle time between queries, when not in a transaction.",
+    ),
+    (
+        "max_identifier_length",
+        "63",
+        "Shows the maximum identifier length.",
+    ),
+    (
+        "max_index_keys",
+        "32",
+        "Shows the maximum number of index keys.",
+    ),
     ("jit", "off", "Allow JIT compilation."),
-    ("work_mem", "4MB", "Sets the maximum memory to be used for query workspaces."),
+    (
+        "work_mem",
+        "4MB",
+        "Sets the maximum memory to be used for query workspaces.",
+    ),
     ("session_authorization", "", "Sets the session user name."),
-    ("is_superuser", "off", "Shows whether the current user is a superuser."),
+    (
+        "is_superuser",
+        "off",
+        "Shows whether the current user is a superuser.",
+    ),
     ("geqo", "on", "Enables genetic query optimization."),
     ("row_security", "on", "Enable row security."),
-    ("synchronous_commit", "on", "Sets the current transaction's synchronization level."),
-    ("enable_seqscan", "on", "Enables the planner's use of sequential-scan plans."),
+    (
+        "synchronous_commit",
+        "on",
+        "Sets the current transaction's synchronization level.",
+    ),
+    (
+        "enable_seqscan",
+        "on",
+        "Enables the planner's use of sequential-scan plans.",
+    ),
 ];
 
 /// Settings the client may read but not change.
@@ -117,7 +238,13 @@ pub fn display_name(name: &str) -> String {
 pub fn is_reported(name: &str) -> bool {
     matches!(
         name,
-        "application_name" | "client_encoding" | "datestyle" | "timezone" | "intervalstyle" | "standard_conforming_strings" | "search_path"
+        "application_name"
+            | "client_encoding"
+            | "datestyle"
+            | "timezone"
+            | "intervalstyle"
+            | "standard_conforming_strings"
+            | "search_path"
     )
 }
 
@@ -151,7 +278,9 @@ impl Settings {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.values
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// Sets a value at startup (from the client's startup packet), ignoring unknown names.
@@ -227,7 +356,9 @@ impl Settings {
                 self.reset_all();
                 Reply::Tag("DISCARD ALL")
             }
-            SessionCommand::Deallocate(all) => Reply::Tag(if *all { "DEALLOCATE ALL" } else { "DEALLOCATE" }),
+            SessionCommand::Deallocate(all) => {
+                Reply::Tag(if *all { "DEALLOCATE ALL" } else { "DEALLOCATE" })
+            }
         })
     }
 
@@ -281,7 +412,10 @@ impl Settings {
                 n.to_string()
             }
             "transaction_read_only" | "default_transaction_read_only" => {
-                if matches!(value.to_ascii_lowercase().as_str(), "off" | "false" | "0" | "no") {
+                if matches!(
+                    value.to_ascii_lowercase().as_str(),
+                    "off" | "false" | "0" | "no"
+                ) {
                     return Err(SessionError::Unsupported(
                         "this server is read-only: transactions cannot be read-write".into(),
                     ));
@@ -342,7 +476,11 @@ pub fn parse(sql: &str) -> Option<SessionCommand> {
         "start" if w(1) == "transaction" => Some(SessionCommand::Begin),
         "commit" | "end" => Some(SessionCommand::Commit),
         "abort" => Some(SessionCommand::Rollback),
-        "rollback" if w(1) == "to" || (w(1) == "transaction" && w(2) == "to") || (w(1) == "work" && w(2) == "to") => {
+        "rollback"
+            if w(1) == "to"
+                || (w(1) == "transaction" && w(2) == "to")
+                || (w(1) == "work" && w(2) == "to") =>
+        {
             Some(SessionCommand::RollbackTo)
         }
         "rollback" if lower.iter().skip(1).any(|x| x == "prepared") => None,
@@ -372,7 +510,10 @@ pub fn parse(sql: &str) -> Option<SessionCommand> {
 
 fn parse_set(text: &str, lower: &[String]) -> Option<SessionCommand> {
     let mut i = 1;
-    if matches!(lower.get(1).map(String::as_str), Some("session") | Some("local")) {
+    if matches!(
+        lower.get(1).map(String::as_str),
+        Some("session") | Some("local")
+    ) {
         if lower.get(2).map(String::as_str) == Some("characteristics") {
             return Some(SessionCommand::TransactionMode);
         }
@@ -415,9 +556,10 @@ fn parse_set(text: &str, lower: &[String]) -> Option<SessionCommand> {
     // name = value | name TO value; the name may be glued to '=' ("x=1").
     let rest = original_tail(text, i);
     let (name, value) = match rest.find('=') {
-        Some(eq) if !rest[..eq].trim().contains(char::is_whitespace) => {
-            (rest[..eq].trim().to_owned(), rest[eq + 1..].trim().to_owned())
-        }
+        Some(eq) if !rest[..eq].trim().contains(char::is_whitespace) => (
+            rest[..eq].trim().to_owned(),
+            rest[eq + 1..].trim().to_owned(),
+        ),
         _ => {
             let mut parts = rest.splitn(2, char::is_whitespace);
             let name = parts.next()?.to_owned();
@@ -460,7 +602,9 @@ fn original_tail(text: &str, n: usize) -> String {
 
 fn unquote(s: &str) -> String {
     let t = s.trim();
-    if t.len() >= 2 && ((t.starts_with('\'') && t.ends_with('\'')) || (t.starts_with('"') && t.ends_with('"'))) {
+    if t.len() >= 2
+        && ((t.starts_with('\'') && t.ends_with('\'')) || (t.starts_with('"') && t.ends_with('"')))
+    {
         t[1..t.len() - 1].to_owned()
     } else {
         t.to_owned()
@@ -501,11 +645,23 @@ mod tests {
                 value: Some("UTC".into())
             })
         );
-        assert_eq!(parse("SHOW TRANSACTION ISOLATION LEVEL"), Some(SessionCommand::Show("transaction_isolation".into())));
+        assert_eq!(
+            parse("SHOW TRANSACTION ISOLATION LEVEL"),
+            Some(SessionCommand::Show("transaction_isolation".into()))
+        );
         assert_eq!(parse("BEGIN READ ONLY"), Some(SessionCommand::Begin));
-        assert_eq!(parse("START TRANSACTION ISOLATION LEVEL SERIALIZABLE"), Some(SessionCommand::Begin));
-        assert_eq!(parse("ROLLBACK TO SAVEPOINT a"), Some(SessionCommand::RollbackTo));
-        assert_eq!(parse("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"), Some(SessionCommand::TransactionMode));
+        assert_eq!(
+            parse("START TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
+            Some(SessionCommand::Begin)
+        );
+        assert_eq!(
+            parse("ROLLBACK TO SAVEPOINT a"),
+            Some(SessionCommand::RollbackTo)
+        );
+        assert_eq!(
+            parse("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
+            Some(SessionCommand::TransactionMode)
+        );
         assert_eq!(parse("SELECT 1"), None);
         assert_eq!(parse("-- x\nCOMMIT;"), Some(SessionCommand::Commit));
     }
@@ -513,11 +669,14 @@ mod tests {
     #[test]
     fn statement_timeout_is_clamped_to_the_server_maximum() {
         let mut s = Settings::new(Some(Duration::from_secs(10)));
-        s.apply(&parse("SET statement_timeout = '1h'").unwrap()).unwrap();
+        s.apply(&parse("SET statement_timeout = '1h'").unwrap())
+            .unwrap();
         assert_eq!(s.statement_timeout(), Some(Duration::from_secs(10)));
-        s.apply(&parse("SET statement_timeout TO 250").unwrap()).unwrap();
+        s.apply(&parse("SET statement_timeout TO 250").unwrap())
+            .unwrap();
         assert_eq!(s.statement_timeout(), Some(Duration::from_millis(250)));
-        s.apply(&parse("SET statement_timeout = 0").unwrap()).unwrap();
+        s.apply(&parse("SET statement_timeout = 0").unwrap())
+            .unwrap();
         assert_eq!(s.statement_timeout(), Some(Duration::from_secs(10)));
     }
 
@@ -528,9 +687,15 @@ mod tests {
             s.apply(&parse("SET enable_external_access = true").unwrap()),
             Err(SessionError::Forbidden(_))
         ));
-        assert!(s.apply(&parse("SET server_version = '1'").unwrap()).is_err());
-        assert!(s.apply(&parse("SET client_encoding = 'LATIN1'").unwrap()).is_err());
-        assert!(s.apply(&parse("SET extra_float_digits = x").unwrap()).is_err());
+        assert!(s
+            .apply(&parse("SET server_version = '1'").unwrap())
+            .is_err());
+        assert!(s
+            .apply(&parse("SET client_encoding = 'LATIN1'").unwrap())
+            .is_err());
+        assert!(s
+            .apply(&parse("SET extra_float_digits = x").unwrap())
+            .is_err());
         assert_eq!(
             s.apply(&parse("SHOW DateStyle").unwrap()).unwrap(),
             Reply::Rows {

@@ -47,10 +47,14 @@ pub fn split_statements(sql: &str) -> Vec<String> {
             b'$' => {
                 // $tag$ … $tag$ (tag may be empty); `$1` parameters are not quotes.
                 let mut j = i + 1;
-                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') && !b[i + 1].is_ascii_digit() {
+                while j < b.len()
+                    && (b[j].is_ascii_alphanumeric() || b[j] == b'_')
+                    && !b[i + 1].is_ascii_digit()
+                {
                     j += 1;
                 }
-                if j < b.len() && b[j] == b'$' && !b.get(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+                if j < b.len() && b[j] == b'$' && !b.get(i + 1).is_some_and(|c| c.is_ascii_digit())
+                {
                     let tag = &b[i..=j];
                     let mut k = j + 1;
                     let mut end = b.len();
@@ -98,7 +102,9 @@ pub fn strip_leading_comments(sql: &str) -> &str {
     loop {
         if let Some(rest) = s.strip_prefix("--") {
             s = rest.find('\n').map_or("", |n| &rest[n + 1..]).trim_start();
-        } else if s.starts_with("/*") && !s[2..].trim_start().to_ascii_lowercase().starts_with("ask") {
+        } else if s.starts_with("/*")
+            && !s[2..].trim_start().to_ascii_lowercase().starts_with("ask")
+        {
             match s.find("*/") {
                 Some(n) => s = s[n + 2..].trim_start(),
                 None => return "",
@@ -118,9 +124,16 @@ mod tests {
         let s = split_statements("SELECT 'a;b'; SELECT \"x;\" FROM t -- c;\n; SELECT $$;$$, $1;;");
         assert_eq!(
             s,
-            vec!["SELECT 'a;b'", "SELECT \"x;\" FROM t -- c;", "SELECT $$;$$, $1"]
+            vec![
+                "SELECT 'a;b'",
+                "SELECT \"x;\" FROM t -- c;",
+                "SELECT $$;$$, $1"
+            ]
         );
-        assert_eq!(split_statements("/* a; */ SELECT 1"), vec!["/* a; */ SELECT 1"]);
+        assert_eq!(
+            split_statements("/* a; */ SELECT 1"),
+            vec!["/* a; */ SELECT 1"]
+        );
         assert!(split_statements(" ; ; ").is_empty());
     }
 
@@ -129,6 +142,9 @@ mod tests {
         assert!(is_comment_only("-- ping"));
         assert!(is_comment_only("/* x */ -- y\n"));
         assert!(!is_comment_only("-- Metabase\nSELECT 1"));
-        assert_eq!(strip_leading_comments("-- a\n /* b */ SELECT 1"), "SELECT 1");
+        assert_eq!(
+            strip_leading_comments("-- a\n /* b */ SELECT 1"),
+            "SELECT 1"
+        );
     }
 }

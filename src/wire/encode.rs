@@ -7,15 +7,15 @@ use std::fmt::Write as _;
 use bytes::{BufMut, BytesMut};
 use chrono::{DateTime, NaiveDate, NaiveTime};
 use duckdb::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, FixedSizeBinaryArray, GenericListArray,
-    OffsetSizeTrait,
+    Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, FixedSizeBinaryArray,
+    GenericListArray, OffsetSizeTrait,
 };
 use duckdb::arrow::datatypes::{
     DataType, Date32Type, Date64Type, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type,
-    Int64Type, Int8Type, IntervalDayTime, IntervalMonthDayNano, IntervalUnit, Time32MillisecondType,
-    Time32SecondType, Time64MicrosecondType, Time64NanosecondType, TimeUnit, TimestampMicrosecondType,
-    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
-    UInt64Type, UInt8Type,
+    Int64Type, Int8Type, IntervalDayTime, IntervalMonthDayNano, IntervalUnit,
+    Time32MillisecondType, Time32SecondType, Time64MicrosecondType, Time64NanosecondType, TimeUnit,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use duckdb::arrow::util::display::{ArrayFormatter, FormatOptions};
 use pgwire::messages::data::DataRow;
@@ -74,9 +74,11 @@ impl<'a> Col<'a> {
     fn new(array: &'a ArrayRef, plan: &'a ColumnPlan) -> Result<Self, EncodeError> {
         let fallback = if needs_fallback(array.data_type()) {
             Some(
-                ArrayFormatter::try_new(array.as_ref(), &FORMAT_OPTIONS).map_err(|e| EncodeError {
-                    column: plan.name.clone(),
-                    why: e.to_string(),
+                ArrayFormatter::try_new(array.as_ref(), &FORMAT_OPTIONS).map_err(|e| {
+                    EncodeError {
+                        column: plan.name.clone(),
+                        why: e.to_string(),
+                    }
                 })?,
             )
         } else {
@@ -99,12 +101,17 @@ impl<'a> Col<'a> {
         if let Some(f) = &self.fallback {
             let _ = write!(Writer(out), "{}", f.value(row));
         } else {
-            write_value(self.array.as_ref(), row, &self.plan.ty, self.plan.binary, out).map_err(
-                |why| EncodeError {
-                    column: self.plan.name.clone(),
-                    why,
-                },
-            )?;
+            write_value(
+                self.array.as_ref(),
+                row,
+                &self.plan.ty,
+                self.plan.binary,
+                out,
+            )
+            .map_err(|why| EncodeError {
+                column: self.plan.name.clone(),
+                why,
+            })?;
         }
         let len = (out.len() - at - 4) as i32;
         out[at..at + 4].copy_from_slice(&len.to_be_bytes());
@@ -147,7 +154,10 @@ fn write_value(
 ) -> Result<(), String> {
     match a.data_type() {
         DataType::Boolean => {
-            let v = a.as_any().downcast_ref::<BooleanArray>().map(|b| b.value(row));
+            let v = a
+                .as_any()
+                .downcast_ref::<BooleanArray>()
+                .map(|b| b.value(row));
             let v = v.ok_or("bad boolean array")?;
             if binary {
                 out.put_u8(u8::from(v));
@@ -155,14 +165,54 @@ fn write_value(
                 out.put_u8(if v { b't' } else { b'f' });
             }
         }
-        DataType::Int8 => int(a.as_primitive::<Int8Type>().value(row).into(), ty, binary, out),
-        DataType::Int16 => int(a.as_primitive::<Int16Type>().value(row).into(), ty, binary, out),
-        DataType::Int32 => int(a.as_primitive::<Int32Type>().value(row).into(), ty, binary, out),
-        DataType::Int64 => int(a.as_primitive::<Int64Type>().value(row).into(), ty, binary, out),
-        DataType::UInt8 => int(a.as_primitive::<UInt8Type>().value(row).into(), ty, binary, out),
-        DataType::UInt16 => int(a.as_primitive::<UInt16Type>().value(row).into(), ty, binary, out),
-        DataType::UInt32 => int(a.as_primitive::<UInt32Type>().value(row).into(), ty, binary, out),
-        DataType::UInt64 => int(a.as_primitive::<UInt64Type>().value(row).into(), ty, binary, out),
+        DataType::Int8 => int(
+            a.as_primitive::<Int8Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::Int16 => int(
+            a.as_primitive::<Int16Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::Int32 => int(
+            a.as_primitive::<Int32Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::Int64 => int(
+            a.as_primitive::<Int64Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::UInt8 => int(
+            a.as_primitive::<UInt8Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::UInt16 => int(
+            a.as_primitive::<UInt16Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::UInt32 => int(
+            a.as_primitive::<UInt32Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
+        DataType::UInt64 => int(
+            a.as_primitive::<UInt64Type>().value(row).into(),
+            ty,
+            binary,
+            out,
+        ),
         DataType::Float16 => float(
             f64::from(a.as_primitive::<Float16Type>().value(row).to_f32()),
             ty,
@@ -208,7 +258,11 @@ fn write_value(
                 .ok_or("bad binary array")?;
             bytes(arr.value(row), binary, out)
         }
-        DataType::Date32 => date(a.as_primitive::<Date32Type>().value(row).into(), binary, out),
+        DataType::Date32 => date(
+            a.as_primitive::<Date32Type>().value(row).into(),
+            binary,
+            out,
+        ),
         DataType::Date64 => date(
             a.as_primitive::<Date64Type>().value(row) / 86_400_000,
             binary,
@@ -217,15 +271,21 @@ fn write_value(
         DataType::Timestamp(unit, tz) => {
             let v = match unit {
                 TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(row) * 1_000_000,
-                TimeUnit::Millisecond => a.as_primitive::<TimestampMillisecondType>().value(row) * 1_000,
+                TimeUnit::Millisecond => {
+                    a.as_primitive::<TimestampMillisecondType>().value(row) * 1_000
+                }
                 TimeUnit::Microsecond => a.as_primitive::<TimestampMicrosecondType>().value(row),
-                TimeUnit::Nanosecond => a.as_primitive::<TimestampNanosecondType>().value(row) / 1_000,
+                TimeUnit::Nanosecond => {
+                    a.as_primitive::<TimestampNanosecondType>().value(row) / 1_000
+                }
             };
             timestamp(v, tz.is_some(), binary, out)
         }
         DataType::Time32(unit) => {
             let micros = match unit {
-                TimeUnit::Second => i64::from(a.as_primitive::<Time32SecondType>().value(row)) * 1_000_000,
+                TimeUnit::Second => {
+                    i64::from(a.as_primitive::<Time32SecondType>().value(row)) * 1_000_000
+                }
                 _ => i64::from(a.as_primitive::<Time32MillisecondType>().value(row)) * 1_000,
             };
             time(micros, binary, out)
@@ -313,7 +373,11 @@ fn float(v: f64, ty: &SqlType, binary: bool, out: &mut BytesMut) {
 /// Writes `unscaled × 10^-scale` as numeric text, e.g. (12345, 2) → "123.45".
 fn decimal_text(unscaled: i128, scale: i8, out: &mut BytesMut) {
     if scale <= 0 {
-        let _ = write!(Writer(out), "{}", unscaled * 10i128.pow(scale.unsigned_abs() as u32));
+        let _ = write!(
+            Writer(out),
+            "{}",
+            unscaled * 10i128.pow(scale.unsigned_abs() as u32)
+        );
         return;
     }
     let scale = scale as u32;
@@ -449,7 +513,11 @@ fn timestamp(micros: i64, tz: bool, binary: bool, out: &mut BytesMut) {
                 out.extend_from_slice(b"+00");
             }
         }
-        None => out.extend_from_slice(if micros > 0 { b"infinity" } else { b"-infinity" }),
+        None => out.extend_from_slice(if micros > 0 {
+            b"infinity"
+        } else {
+            b"-infinity"
+        }),
     }
 }
 
@@ -482,7 +550,9 @@ fn interval(months: i32, days: i32, micros: i64, binary: bool, out: &mut BytesMu
     }
     let mut parts: Vec<String> = Vec::new();
     let (y, m) = (months / 12, months % 12);
-    let unit = |n: i32, one: &str, many: &str| format!("{n} {}", if n == 1 || n == -1 { one } else { many });
+    let unit = |n: i32, one: &str, many: &str| {
+        format!("{n} {}", if n == 1 || n == -1 { one } else { many })
+    };
     if y != 0 {
         parts.push(unit(y, "year", "years"));
     }
@@ -597,10 +667,7 @@ mod tests {
         // 123.45 → digits [123, 4500], weight 0, dscale 2.
         let mut b = BytesMut::new();
         numeric_binary(12345, 2, &mut b);
-        assert_eq!(
-            b.to_vec(),
-            vec![0, 2, 0, 0, 0, 0, 0, 2, 0, 123, 0x11, 0x94]
-        );
+        assert_eq!(b.to_vec(), vec![0, 2, 0, 0, 0, 0, 0, 2, 0, 123, 0x11, 0x94]);
         // -1000000 → digits [100], weight 1, negative.
         let mut b = BytesMut::new();
         numeric_binary(-1_000_000, 0, &mut b);
@@ -614,7 +681,13 @@ mod tests {
     #[test]
     fn intervals_use_postgres_style() {
         let mut b = BytesMut::new();
-        interval(14, 3, 4 * 3_600_000_000 + 5 * 60_000_000 + 6_500_000, false, &mut b);
+        interval(
+            14,
+            3,
+            4 * 3_600_000_000 + 5 * 60_000_000 + 6_500_000,
+            false,
+            &mut b,
+        );
         assert_eq!(&b[..], b"1 year 2 mons 3 days 04:05:06.5");
     }
 

@@ -9,11 +9,15 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures::{stream, Sink, SinkExt};
 use pgwire::api::portal::{Format, Portal};
-use pgwire::api::query::{send_execution_response, send_query_response, ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::query::{
+    send_execution_response, send_query_response, ExtendedQueryHandler, SimpleQueryHandler,
+};
 use pgwire::api::results::{DataRowEncoder, FieldFormat, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::api::stmt::QueryParser;
 use pgwire::api::store::PortalStore;
-use pgwire::api::{ClientInfo, ClientPortalStore, PgWireConnectionState, PgWireServerHandlers, Type};
+use pgwire::api::{
+    ClientInfo, ClientPortalStore, PgWireConnectionState, PgWireServerHandlers, Type,
+};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::response::{EmptyQueryResponse, ReadyForQuery, TransactionStatus};
 use pgwire::messages::simplequery::Query;
@@ -67,7 +71,9 @@ impl Session {
     }
 
     pub fn register_cancel(&self, pid: i32, secret: Bytes) {
-        self.state.cancels.register(pid, secret.clone(), self.cancel.clone());
+        self.state
+            .cancels
+            .register(pid, secret.clone(), self.cancel.clone());
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some((pid, secret));
     }
 
@@ -186,7 +192,10 @@ fn show_response(reply: Reply) -> Option<QueryResponse> {
                 rows.into_iter().map(|(n, v, d)| vec![n, v, d]).collect(),
             )
         } else {
-            text_rows(&[column.as_str()], rows.into_iter().map(|(_, v, _)| vec![v]).collect())
+            text_rows(
+                &[column.as_str()],
+                rows.into_iter().map(|(_, v, _)| vec![v]).collect(),
+            )
         }),
         _ => None,
     }
@@ -198,7 +207,9 @@ fn show_columns(cmd: &SessionCommand) -> Vec<ColumnDesc> {
         ty: SqlType::Text,
     };
     match cmd {
-        SessionCommand::Show(name) if name == "all" => vec![col("name"), col("setting"), col("description")],
+        SessionCommand::Show(name) if name == "all" => {
+            vec![col("name"), col("setting"), col("description")]
+        }
         SessionCommand::Show(name) => vec![col(&sess::display_name(name))],
         _ => vec![],
     }
@@ -214,7 +225,12 @@ fn ends_failed_transaction(cmd: Option<&SessionCommand>) -> bool {
 
 impl ConnHandler {
     /// Runs one statement of a simple query, sending its response.
-    async fn run_simple<C>(&self, client: &mut C, stmt: &str, status: &mut TransactionStatus) -> PgWireResult<()>
+    async fn run_simple<C>(
+        &self,
+        client: &mut C,
+        stmt: &str,
+        status: &mut TransactionStatus,
+    ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -222,7 +238,9 @@ impl ConnHandler {
     {
         if split::is_comment_only(stmt) {
             client
-                .feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new()))
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
                 .await?;
             return Ok(());
         }
@@ -245,7 +263,11 @@ impl ConnHandler {
                     *status = status.to_in_transaction_state();
                 }
                 Reply::TxEnd(t) => {
-                    let tag = if *status == TransactionStatus::Error { "ROLLBACK" } else { t };
+                    let tag = if *status == TransactionStatus::Error {
+                        "ROLLBACK"
+                    } else {
+                        t
+                    };
                     send_execution_response(client, Tag::new(tag)).await?;
                     *status = status.to_idle_state();
                 }
@@ -286,7 +308,12 @@ impl ConnHandler {
         if !sess::is_reported(&name) {
             return Ok(());
         }
-        let value = self.session.settings().get(&name).unwrap_or_default().to_owned();
+        let value = self
+            .session
+            .settings()
+            .get(&name)
+            .unwrap_or_default()
+            .to_owned();
         client
             .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
                 sess::display_name(&name),
@@ -314,7 +341,9 @@ impl SimpleQueryHandler for ConnHandler {
         let statements = split::split_statements(&query.query);
         if statements.is_empty() {
             client
-                .feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new()))
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
                 .await?;
         }
         for stmt in &statements {
@@ -333,7 +362,9 @@ impl SimpleQueryHandler for ConnHandler {
         client.set_state(PgWireConnectionState::ReadyForQuery);
         client.set_transaction_status(status);
         client
-            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(status)))
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
             .await?;
         Ok(())
     }
@@ -346,7 +377,10 @@ impl SimpleQueryHandler for ConnHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         // on_query is overridden and never calls this.
-        Err(user_error(sqlstate::INTERNAL_ERROR, "unreachable simple query path"))
+        Err(user_error(
+            sqlstate::INTERNAL_ERROR,
+            "unreachable simple query path",
+        ))
     }
 }
 
@@ -373,7 +407,12 @@ fn binary_flags(format: &Format, n: usize) -> Vec<bool> {
 impl QueryParser for StatementParser {
     type Statement = Arc<Prepared>;
 
-    async fn parse_sql<C>(&self, _client: &C, sql: &str, _types: &[Option<Type>]) -> PgWireResult<Option<Self::Statement>>
+    async fn parse_sql<C>(
+        &self,
+        _client: &C,
+        sql: &str,
+        _types: &[Option<Type>],
+    ) -> PgWireResult<Option<Self::Statement>>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
@@ -409,9 +448,15 @@ impl QueryParser for StatementParser {
         Ok(stmt.desc.params.iter().map(pg_type).collect())
     }
 
-    fn get_result_schema(&self, stmt: &Self::Statement, column_format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+    fn get_result_schema(
+        &self,
+        stmt: &Self::Statement,
+        column_format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
         let n = stmt.desc.columns.len();
-        let flags = column_format.map(|f| binary_flags(f, n)).unwrap_or_default();
+        let flags = column_format
+            .map(|f| binary_flags(f, n))
+            .unwrap_or_default();
         Ok(field_infos(&stmt.desc.columns, &flags))
     }
 }
@@ -425,7 +470,12 @@ impl ExtendedQueryHandler for ConnHandler {
         self.parser.clone()
     }
 
-    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Self::Statement>, _max_rows: usize) -> PgWireResult<Response>
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Self::Statement>,
+        _max_rows: usize,
+    ) -> PgWireResult<Response>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
@@ -454,11 +504,13 @@ impl ExtendedQueryHandler for ConnHandler {
                         Response::Execution(Tag::new(t))
                     }
                     Reply::TxStart(t) => Response::TransactionStart(Tag::new(t)),
-                    Reply::TxEnd(t) => Response::TransactionEnd(Tag::new(if status == TransactionStatus::Error {
-                        "ROLLBACK"
-                    } else {
-                        t
-                    })),
+                    Reply::TxEnd(t) => {
+                        Response::TransactionEnd(Tag::new(if status == TransactionStatus::Error {
+                            "ROLLBACK"
+                        } else {
+                            t
+                        }))
+                    }
                     rows @ Reply::Rows { .. } => match show_response(rows) {
                         Some(mut r) => {
                             r.set_command_tag("SHOW");
@@ -473,7 +525,12 @@ impl ExtendedQueryHandler for ConnHandler {
                 for (i, raw) in portal.parameters.iter().enumerate() {
                     let declared = portal.statement.parameter_types.get(i).cloned().flatten();
                     let ty = declared.unwrap_or_else(|| {
-                        prepared.desc.params.get(i).map(pg_type).unwrap_or(Type::TEXT)
+                        prepared
+                            .desc
+                            .params
+                            .get(i)
+                            .map(pg_type)
+                            .unwrap_or(Type::TEXT)
                     });
                     let binary = binary_flags(&portal.parameter_format, portal.parameters.len())
                         .get(i)

@@ -18,7 +18,11 @@ pub fn decode(raw: Option<&[u8]>, ty: &Type, binary: bool) -> Result<ParamValue,
         if b.len() == n {
             Ok(())
         } else {
-            Err(format!("binary {} parameter must be {n} bytes, got {}", ty.name(), b.len()))
+            Err(format!(
+                "binary {} parameter must be {n} bytes, got {}",
+                ty.name(),
+                b.len()
+            ))
         }
     };
     Ok(match *ty {
@@ -47,7 +51,9 @@ pub fn decode(raw: Option<&[u8]>, ty: &Type, binary: bool) -> Result<ParamValue,
             ParamValue::Float(f64::from_be_bytes(b.try_into().map_err(|_| "bad float8")?))
         }
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON => {
-            ParamValue::Text(String::from_utf8(b.to_vec()).map_err(|_| "parameter is not valid UTF-8")?)
+            ParamValue::Text(
+                String::from_utf8(b.to_vec()).map_err(|_| "parameter is not valid UTF-8")?,
+            )
         }
         Type::BYTEA => ParamValue::Bytes(b.to_vec()),
         Type::DATE => {
@@ -61,17 +67,34 @@ pub fn decode(raw: Option<&[u8]>, ty: &Type, binary: bool) -> Result<ParamValue,
         Type::TIMESTAMP | Type::TIMESTAMPTZ => {
             need(8)?;
             let us = i64::from_be_bytes(b.try_into().map_err(|_| "bad timestamp")?);
-            let t = chrono::DateTime::from_timestamp_micros(us + 946_684_800_000_000).ok_or("timestamp out of range")?;
+            let t = chrono::DateTime::from_timestamp_micros(us + 946_684_800_000_000)
+                .ok_or("timestamp out of range")?;
             let s = t.naive_utc().format("%Y-%m-%d %H:%M:%S%.6f").to_string();
-            ParamValue::Text(if *ty == Type::TIMESTAMPTZ { format!("{s}+00") } else { s })
+            ParamValue::Text(if *ty == Type::TIMESTAMPTZ {
+                format!("{s}+00")
+            } else {
+                s
+            })
         }
         Type::NUMERIC => ParamValue::Text(numeric_text(b)?),
         Type::UUID => {
             need(16)?;
             let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            ParamValue::Text(format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]))
+            ParamValue::Text(format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            ))
         }
-        _ => return Err(format!("binary parameters of type {} are not supported; send text", ty.name())),
+        _ => {
+            return Err(format!(
+                "binary parameters of type {} are not supported; send text",
+                ty.name()
+            ))
+        }
     })
 }
 
@@ -107,12 +130,20 @@ fn numeric_text(b: &[u8]) -> Result<String, String> {
     let mut frac = String::new();
     let mut idx = weight + 1;
     while frac.len() < dscale {
-        let d = if idx < 0 { 0 } else { digits.get(idx as usize).copied().unwrap_or(0) };
+        let d = if idx < 0 {
+            0
+        } else {
+            digits.get(idx as usize).copied().unwrap_or(0)
+        };
         frac.push_str(&format!("{d:04}"));
         idx += 1;
     }
     frac.truncate(dscale);
-    let mut s = if sign == 0x4000 { "-".to_owned() } else { String::new() };
+    let mut s = if sign == 0x4000 {
+        "-".to_owned()
+    } else {
+        String::new()
+    };
     s.push_str(&int_part);
     if !frac.is_empty() {
         s.push('.');
@@ -127,13 +158,22 @@ mod tests {
 
     #[test]
     fn decodes_binary_values() {
-        assert_eq!(decode(Some(&7i32.to_be_bytes()), &Type::INT4, true).unwrap(), ParamValue::Int(7));
+        assert_eq!(
+            decode(Some(&7i32.to_be_bytes()), &Type::INT4, true).unwrap(),
+            ParamValue::Int(7)
+        );
         assert_eq!(decode(None, &Type::INT4, true).unwrap(), ParamValue::Null);
-        assert_eq!(decode(Some(b"abc"), &Type::INT4, false).unwrap(), ParamValue::Text("abc".into()));
+        assert_eq!(
+            decode(Some(b"abc"), &Type::INT4, false).unwrap(),
+            ParamValue::Text("abc".into())
+        );
         assert!(decode(Some(&[1, 2]), &Type::INT4, true).is_err());
         // 123.45: ndigits 2, weight 0, sign 0, dscale 2, digits 123, 4500
         let n = [0u8, 2, 0, 0, 0, 0, 0, 2, 0, 123, 0x11, 0x94];
-        assert_eq!(decode(Some(&n), &Type::NUMERIC, true).unwrap(), ParamValue::Text("123.45".into()));
+        assert_eq!(
+            decode(Some(&n), &Type::NUMERIC, true).unwrap(),
+            ParamValue::Text("123.45".into())
+        );
         assert_eq!(
             decode(Some(&0i32.to_be_bytes()), &Type::DATE, true).unwrap(),
             ParamValue::Text("2000-01-01".into())

@@ -36,7 +36,11 @@ pub fn user_error(code: &str, message: impl Into<String>) -> PgWireError {
 }
 
 /// Same, with a hint line.
-pub fn user_error_hint(code: &str, message: impl Into<String>, hint: impl Into<String>) -> PgWireError {
+pub fn user_error_hint(
+    code: &str,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> PgWireError {
     let mut info = ErrorInfo::new("ERROR".to_owned(), code.to_owned(), message.into());
     info.hint = Some(hint.into());
     PgWireError::UserError(Box::new(info))

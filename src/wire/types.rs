@@ -98,6 +98,9 @@ mod tests {
         // numeric(12,2) is stored as ((12 << 16) | 2) + 4 = 786438.
         assert_eq!(type_modifier(&SqlType::Numeric(Some((12, 2)))), 786_438);
         assert_eq!(type_modifier(&SqlType::Int4), -1);
-        assert_eq!(pg_type(&SqlType::List(Box::new(SqlType::Text))), Type::TEXT_ARRAY);
+        assert_eq!(
+            pg_type(&SqlType::List(Box::new(SqlType::Text))),
+            Type::TEXT_ARRAY
+        );
     }
 }
