@@ -25,7 +25,9 @@ impl<'a> FromSql<'a> for Raw {
 fn simple_rows(msgs: &[SimpleQueryMessage]) -> Vec<Vec<Option<String>>> {
     msgs.iter()
         .filter_map(|m| match m {
-            SimpleQueryMessage::Row(r) => Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect()),
+            SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+            }
             _ => None,
         })
         .collect()
@@ -40,9 +42,15 @@ async fn simple_query_answers_lake_sql_and_several_statements() {
         .await
         .unwrap();
     let rows = simple_rows(&msgs);
-    assert_eq!(rows[0][0].as_deref(), Some(common::TEST_ROWS.to_string().as_str()));
     assert_eq!(
-        rows[1..].iter().map(|r| r[0].clone().unwrap()).collect::<Vec<_>>(),
+        rows[0][0].as_deref(),
+        Some(common::TEST_ROWS.to_string().as_str())
+    );
+    assert_eq!(
+        rows[1..]
+            .iter()
+            .map(|r| r[0].clone().unwrap())
+            .collect::<Vec<_>>(),
         vec!["EAST", "NORTH", "SOUTH", "WEST"]
     );
     let completes = msgs
@@ -127,7 +135,10 @@ async fn every_type_in_text_and_binary_with_nulls() {
     assert_eq!(row.get::<_, i32>(1), 2);
     assert_eq!(row.get::<_, i64>(2), 3);
     // numeric 12.34: ndigits 2, weight 0, sign +, dscale 2, digits [12, 3400]
-    assert_eq!(row.get::<_, Raw>(3).0, vec![0, 2, 0, 0, 0, 0, 0, 2, 0, 12, 0x0d, 0x48]);
+    assert_eq!(
+        row.get::<_, Raw>(3).0,
+        vec![0, 2, 0, 0, 0, 0, 0, 2, 0, 12, 0x0d, 0x48]
+    );
     assert_eq!(row.get::<_, f32>(4), 1.5);
     assert_eq!(row.get::<_, f64>(5), 2.25);
     assert!(row.get::<_, bool>(6));
@@ -146,13 +157,22 @@ async fn every_type_in_text_and_binary_with_nulls() {
     );
     // interval: micros, days, months
     let iv = row.get::<_, Raw>(11).0;
-    assert_eq!(i64::from_be_bytes(iv[0..8].try_into().unwrap()), 14_706_000_000);
+    assert_eq!(
+        i64::from_be_bytes(iv[0..8].try_into().unwrap()),
+        14_706_000_000
+    );
     assert_eq!(i32::from_be_bytes(iv[8..12].try_into().unwrap()), 3);
     assert_eq!(i32::from_be_bytes(iv[12..16].try_into().unwrap()), 14);
     assert_eq!(row.get::<_, Vec<u8>>(12), vec![0xde, 0xad]);
     assert_eq!(row.get::<_, Raw>(13).0[..2], [0x5e, 0xd1]);
-    assert_eq!(row.get::<_, Vec<Option<i32>>>(14), vec![Some(1), None, Some(3)]);
-    assert_eq!(row.get::<_, Vec<String>>(15), vec!["a b".to_string(), "c".to_string()]);
+    assert_eq!(
+        row.get::<_, Vec<Option<i32>>>(14),
+        vec![Some(1), None, Some(3)]
+    );
+    assert_eq!(
+        row.get::<_, Vec<String>>(15),
+        vec!["a b".to_string(), "c".to_string()]
+    );
     assert_eq!(row.get::<_, Option<i32>>(18), None);
     assert_eq!(row.get::<_, Option<String>>(19), None);
     assert!(row.get::<_, Option<Raw>>(20).is_none());
@@ -164,7 +184,9 @@ async fn parameters_are_bound_not_pasted() {
     let srv = start_server();
     let c = srv.connect().await;
     let stmt = c
-        .prepare("SELECT count(*) AS n, sum(quantity) AS q FROM sales WHERE year = $1 AND region = $2")
+        .prepare(
+            "SELECT count(*) AS n, sum(quantity) AS q FROM sales WHERE year = $1 AND region = $2",
+        )
         .await
         .unwrap();
     assert_eq!(stmt.params(), &[Type::INT4, Type::TEXT]);
@@ -206,7 +228,10 @@ async fn errors_carry_sqlstate_and_the_connection_survives() {
         assert_eq!(sqlstate(&e), code, "extended {sql}: {e:?}");
     }
     // An error mid-string stops the rest, and the session goes on.
-    let e = c.simple_query("SELECT 1; SELECT * FROM nope; SELECT 3").await.unwrap_err();
+    let e = c
+        .simple_query("SELECT 1; SELECT * FROM nope; SELECT 3")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&e), "42P01");
     let rows = simple_rows(&c.simple_query("SELECT 42").await.unwrap());
     assert_eq!(rows[0][0].as_deref(), Some("42"));
@@ -221,7 +246,10 @@ async fn session_commands_are_answered_by_the_proxy() {
         .unwrap();
     let rows = simple_rows(&c.simple_query("SHOW application_name").await.unwrap());
     assert_eq!(rows[0][0].as_deref(), Some("wire-test"));
-    let e = c.simple_query("SET memory_limit = '100GB'").await.unwrap_err();
+    let e = c
+        .simple_query("SET memory_limit = '100GB'")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&e), "42501");
     let msgs = c.simple_query("-- ping").await.unwrap();
     assert!(simple_rows(&msgs).is_empty());
@@ -231,7 +259,10 @@ async fn session_commands_are_answered_by_the_proxy() {
     let e = c.simple_query("SELECT 1").await.unwrap_err();
     assert_eq!(sqlstate(&e), "25P02");
     c.batch_execute("ROLLBACK").await.unwrap();
-    assert_eq!(simple_rows(&c.simple_query("SELECT 1").await.unwrap()).len(), 1);
+    assert_eq!(
+        simple_rows(&c.simple_query("SELECT 1").await.unwrap()).len(),
+        1
+    );
 }
 
 /// A query over the lake that runs for many seconds unless interrupted.
@@ -251,19 +282,27 @@ async fn cancel_request_interrupts_the_running_query() {
     canceller.await.unwrap();
     assert_eq!(sqlstate(&e), "57014", "{e:?}");
     assert!(t0.elapsed() < Duration::from_secs(20));
-    assert_eq!(simple_rows(&c.simple_query("SELECT 7").await.unwrap())[0][0].as_deref(), Some("7"));
+    assert_eq!(
+        simple_rows(&c.simple_query("SELECT 7").await.unwrap())[0][0].as_deref(),
+        Some("7")
+    );
 }
 
 #[tokio::test]
 async fn statement_timeout_answers_57014() {
-    let srv = common::start_server_with(|cfg| cfg.statement_timeout = Some(Duration::from_secs(30)));
+    let srv =
+        common::start_server_with(|cfg| cfg.statement_timeout = Some(Duration::from_secs(30)));
     let c = srv.connect().await;
-    c.batch_execute("SET statement_timeout = 300").await.unwrap();
+    c.batch_execute("SET statement_timeout = 300")
+        .await
+        .unwrap();
     let e = c.query(SLOW, &[]).await.unwrap_err();
     assert_eq!(sqlstate(&e), "57014");
     assert!(e.to_string().contains("timeout") || format!("{e:?}").contains("timeout"));
     // The client's setting cannot exceed the server's maximum.
-    c.batch_execute("SET statement_timeout = '1h'").await.unwrap();
+    c.batch_execute("SET statement_timeout = '1h'")
+        .await
+        .unwrap();
     let rows = simple_rows(&c.simple_query("SHOW statement_timeout").await.unwrap());
     assert_eq!(rows[0][0].as_deref(), Some("30s"));
 }
@@ -305,18 +344,28 @@ async fn ten_concurrent_clients_get_consistent_answers() {
     let srv = start_server();
     let expected = {
         let c = srv.connect().await;
-        simple_rows(&c.simple_query("SELECT sum(revenue) FROM sales").await.unwrap())[0][0].clone()
+        simple_rows(
+            &c.simple_query("SELECT sum(revenue) FROM sales")
+                .await
+                .unwrap(),
+        )[0][0]
+            .clone()
     };
     let mut tasks = Vec::new();
-    for i in 0..10 {
+    for i in 0..10i32 {
         let dsn = srv.dsn();
         tasks.push(tokio::spawn(async move {
-            let (c, conn) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls).await.unwrap();
+            let (c, conn) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+                .await
+                .unwrap();
             tokio::spawn(conn);
             let mut answers = Vec::new();
             for _ in 0..3 {
-                let stmt = c.prepare("SELECT sum(revenue)::VARCHAR FROM sales WHERE $1::INTEGER >= 0").await.unwrap();
-                let row = c.query_one(&stmt, &[&(i as i32)]).await.unwrap();
+                let stmt = c
+                    .prepare("SELECT sum(revenue)::VARCHAR FROM sales WHERE $1::INTEGER >= 0")
+                    .await
+                    .unwrap();
+                let row = c.query_one(&stmt, &[&i]).await.unwrap();
                 answers.push(row.get::<_, String>(0));
             }
             answers

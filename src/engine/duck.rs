@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::ptr;
 use std::sync::{Arc, Mutex, RwLock};
 
-use duckdb::arrow::array::{RecordBatch, StructArray};
+use duckdb::arrow::array::RecordBatch;
 use duckdb::types::Value;
 use duckdb::{ffi, Connection};
 
@@ -188,7 +188,7 @@ impl DuckSession {
             }
             let mut rows = 0u64;
             while let Some(array) = stmt.step()? {
-                let batch = RecordBatch::from(&StructArray::from(array));
+                let batch = RecordBatch::from(&array);
                 rows += batch.num_rows() as u64;
                 if !sink.batch(batch) {
                     break;

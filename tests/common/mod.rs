@@ -40,7 +40,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn dsn(&self) -> String {
-        format!("host={} port={} user=test dbname=lake", self.addr.ip(), self.addr.port())
+        format!(
+            "host={} port={} user=test dbname=lake",
+            self.addr.ip(),
+            self.addr.port()
+        )
     }
 
     pub async fn connect(&self) -> tokio_postgres::Client {
@@ -61,11 +65,13 @@ pub fn start_server() -> TestServer {
 
 /// Starts a server on `data` after `tweak` adjusts the configuration.
 pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestServer {
-    let mut raw = RawConfig::default();
-    raw.listen = Some("127.0.0.1:0".into());
-    raw.data = Some(data.clone());
-    raw.threads = Some(2);
-    raw.memory_limit = Some("2GB".into());
+    let raw = RawConfig {
+        listen: Some("127.0.0.1:0".into()),
+        data: Some(data.clone()),
+        threads: Some(2),
+        memory_limit: Some("2GB".into()),
+        ..RawConfig::default()
+    };
     let mut cfg = raw.build().expect("test config");
     cfg.temp_directory = std::env::temp_dir().join(format!("ri-test-spill-{}", std::process::id()));
     tweak(&mut cfg);
@@ -78,8 +84,11 @@ pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestSe
             .build()
             .expect("server runtime");
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind(cfg.listen).await.expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("report addr");
+            let listener = tokio::net::TcpListener::bind(cfg.listen)
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("report addr");
             let state = wire::ServerState::new(cfg, Arc::new(engine));
             server::run(listener, state, std::future::pending()).await;
         });
