@@ -47,7 +47,7 @@ pub fn check_table(
             "relation {catalog}.{shown} is not allowed: other databases cannot be read"
         )));
     }
-    if schema.is_empty() && ctes.iter().any(|c| *c == name) {
+    if schema.is_empty() && ctes.contains(&name) {
         return Ok(());
     }
     let catalog_view = match schema.as_str() {
