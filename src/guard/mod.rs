@@ -1,11 +1,6 @@
 //! The guard: read-only validation and rewriting of every statement before DuckDB binds anything. DuckDB's own
 //! parser (on a private, empty, locked-down connection) decides what each statement is; the guard then walks its
 //! AST against the policy, caps the rows, and re-validates the exact text it hands to the engine.
-//!
-//! Flow for one simple-query string: length cap → lexical scan (split at top-level `;`, bracket depth cap) →
-//! DuckDB statement count must match the split → per piece: `json_serialize_sql` (non-SELECT kinds fail here
-//! with 0A000) → AST walk (tables, table functions, functions) → rewrite (row filters, row cap) → re-validate.
-//! If any piece fails, nothing is returned, so nothing runs in part.
 
 mod functions;
 mod json;
@@ -46,6 +41,23 @@ pub struct Policy {
     pub max_depth: usize,
     /// Row cap for SQL statements, applied by wrapping; `None` = no cap.
     pub max_rows: Option<u64>,
+}
+
+impl Policy {
+    /// The default policy over these lake tables (names are lower-cased).
+    pub fn for_tables<I, S>(tables: I) -> Policy
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Policy {
+            allowed_tables: tables
+                .into_iter()
+                .map(|t| t.as_ref().to_lowercase())
+                .collect(),
+            ..Policy::default()
+        }
+    }
 }
 
 impl Default for Policy {
@@ -122,6 +134,27 @@ impl GuardError {
 
 /// Validates and rewrites statements. `Send + Sync`; the private parser connection sits behind a Mutex that is
 /// held only for the duration of one `check` call (no await inside).
+///
+/// Flow for one simple-query string: length cap → lexical scan (split at top-level `;`, bracket depth cap) →
+/// DuckDB statement count must match the split → per piece: `json_serialize_sql` (non-SELECT kinds fail here
+/// with 0A000) → AST walk (tables, table functions, functions) → rewrite (row filters, row cap) → re-validate.
+/// If any piece fails, nothing is returned, so nothing runs in part.
+///
+/// How DuckDB 1.5.5's `json_serialize_sql` treats each statement form, and what the guard does with it:
+///
+/// | form | DuckDB AST | guard |
+/// |---|---|---|
+/// | SELECT, WITH, `FROM t` shorthand, `TABLE t`, VALUES, UNION/EXCEPT | SELECT_NODE / SET_OPERATION_NODE | walked; [`StatementKind::Query`] |
+/// | DESCRIBE t, SHOW t, SUMMARIZE t, DESCRIBE `<query>` | SELECT over a SHOW_REF holding the query | walked; [`StatementKind::Describe`], never capped |
+/// | SHOW TABLES | SHOW_REF without query, name `"tables"` | allowed; SHOW DATABASES / SHOW ALL TABLES refused 0A000 |
+/// | `SHOW memory_limit` (a setting name) | DESCRIBE of a table named `memory_limit` | refused 42P01: not a lake table |
+/// | PIVOT … IN (…) / UNPIVOT | PIVOT table ref | walked |
+/// | PIVOT without IN list | two statements (CREATE TYPE first) | refused 0A000 |
+/// | EXPLAIN [ANALYZE] q | not serializable | keyword stripped, `q` validated as a query; [`StatementKind::Explain`] |
+/// | `FROM '/etc/passwd'` | BASE_TABLE named by the path | refused 42501 (not a plain identifier) |
+/// | `read_csv(...)` in FROM | TABLE_FUNCTION | refused 42501, except `range`/`generate_series`/`unnest` |
+/// | PREPARE, EXECUTE, SET VARIABLE, SET, RESET, PRAGMA, CALL, DDL, DML, COPY, ATTACH, INSTALL/LOAD | not serializable | refused 0A000 |
+/// | `getvariable(...)`, `query(...)`, `current_setting(...)` | FUNCTION | refused 42501 (not on the allow-list) |
 pub struct Guard {
     policy: Policy,
     parser: Mutex<DuckParser>,

@@ -234,6 +234,11 @@ pub const ATTACKS: &[(&str, &str)] = &[
     ("SELECT 1; SELECT (", "42601"),
     // --- syntax
     ("SELECT 1 +", "42601"),
+    ("SELECT 1\0; DROP TABLE sales", "42601"),
+    ("EXPLAIN DROP TABLE sales", "0A000"),
+    ("EXPLAIN ANALYZE COPY sales TO '/tmp/out/x.csv'", "0A000"),
+    ("EXPLAIN (FORMAT json) SELECT * FROM read_text('x')", "42601"),
+    ("DESCRIBE SHOW TABLES", "42601"),
     ("SELEC 1", "42601"),
     ("SELECT 'unterminated", "42601"),
     ("SELECT 1 /* unterminated", "42601"),
@@ -389,6 +394,17 @@ fn size_caps_come_before_the_parser() {
             "{}",
             &deep[..40]
         );
+    }
+    // Deep but bracket-free nesting below DuckDB's limits: refused or accepted, never a crash (the walk's stack
+    // on a 2 MiB test thread is the proof).
+    for n in [100, 200, 400] {
+        let case = format!(
+            "SELECT {}1{}",
+            "CASE WHEN true THEN ".repeat(n),
+            " END".repeat(n)
+        );
+        let r = g.check(&case).map(|_| ()).map_err(|e| e.sqlstate());
+        assert!(r.is_ok() || r == Err("54000"), "{n}: {r:?}");
     }
     // Parens inside literals and comments do not count.
     let quoted = format!("SELECT '{}' -- {}", "(".repeat(1_000), "(".repeat(1_000));
