@@ -1,2 +1,173 @@
-//! The `insights` binary: parses the command line and hands off to the library.
-fn main() {}
+//! The `insights` binary: parses the command line, reads configuration, starts tracing and hands off to the
+//! library (`server::run`, `demo::generate`). Nothing else lives here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use retail_insights::config::{self, RawConfig};
+use retail_insights::engine::duck::{DuckEngine, EngineOptions};
+use retail_insights::{demo, server, wire};
+
+#[derive(Parser)]
+#[command(
+    name = "insights",
+    version,
+    about = "Postgres-wire SQL and plain-English answers over a retail lake"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the lake over the PostgreSQL wire protocol.
+    Serve {
+        /// TOML configuration file; INSIGHTS_* variables and these flags override it.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Address to listen on (default 127.0.0.1:5433).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Lake directory.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Serve the demo lake, generating it first when it is missing.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Generate the deterministic demo retail lake.
+    DemoData {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = config::DEFAULT_DEMO_ROWS)]
+        rows: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INSIGHTS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::DemoData { out, rows, seed } => {
+            init_tracing(false);
+            let report = demo::generate(&demo::DemoOptions {
+                out: out.clone(),
+                rows,
+                seed,
+                progress: true,
+            })?;
+            println!(
+                "wrote {} sales lines in {} files to {} in {:.1}s",
+                report.rows,
+                report.files,
+                out.display(),
+                report.elapsed.as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Serve {
+            config,
+            listen,
+            data,
+            demo,
+        } => serve(config, listen, data, demo),
+    }
+}
+
+fn serve(
+    config: Option<PathBuf>,
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    demo_mode: bool,
+) -> Result<()> {
+    let mut raw = match &config {
+        Some(path) => RawConfig::from_file(path)?,
+        None => RawConfig::default(),
+    };
+    raw.apply_env(std::env::vars())?;
+    if let Some(l) = listen {
+        raw.listen = Some(l);
+    }
+    if let Some(d) = data {
+        raw.data = Some(d);
+    }
+    let cfg = raw.build()?;
+    init_tracing(cfg.log_format == "json");
+    if demo_mode && !demo::is_complete(&cfg.data) {
+        tracing::info!(dir = %cfg.data.display(), "demo lake missing: generating it");
+        let report = demo::generate(&demo::DemoOptions {
+            out: cfg.data.clone(),
+            rows: config::DEFAULT_DEMO_ROWS,
+            seed: 42,
+            progress: true,
+        })?;
+        tracing::info!(
+            rows = report.rows,
+            secs = report.elapsed.as_secs_f64(),
+            "demo lake ready"
+        );
+    }
+    let engine = DuckEngine::open(&EngineOptions::from_config(&cfg.data, &cfg))
+        .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(cfg.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+        tracing::info!(addr = %listener.local_addr()?, tables = ?engine.table_names(), "ready for connections");
+        let state = wire::ServerState::new(cfg, Arc::new(engine));
+        server::run(listener, state, shutdown_signal()).await;
+        Ok(())
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

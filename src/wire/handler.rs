@@ -1,0 +1,562 @@
+//! One client connection: its session state and the pgwire handler traits (simple query, extended query, query
+//! parser). A statement takes one path: empty/comment-only → EmptyQuery; session command → answered here;
+//! anything else → checked for the engine → run on the engine, streamed back.
+
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::{stream, Sink, SinkExt};
+use pgwire::api::portal::{Format, Portal};
+use pgwire::api::query::{
+    send_execution_response, send_query_response, ExtendedQueryHandler, SimpleQueryHandler,
+};
+use pgwire::api::results::{DataRowEncoder, FieldFormat, FieldInfo, QueryResponse, Response, Tag};
+use pgwire::api::stmt::QueryParser;
+use pgwire::api::store::PortalStore;
+use pgwire::api::{
+    ClientInfo, ClientPortalStore, PgWireConnectionState, PgWireServerHandlers, Type,
+};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::messages::response::{EmptyQueryResponse, ReadyForQuery, TransactionStatus};
+use pgwire::messages::simplequery::Query;
+use pgwire::messages::startup::ParameterStatus;
+use pgwire::messages::PgWireBackendMessage;
+
+use super::cancel::CancelRouter;
+use super::sqlstate::{self, user_error};
+use super::types::{field_infos, pg_type};
+use super::{exec, params, ServerState};
+use crate::engine::{CancelToken, ColumnDesc, Description, EngineSession, SqlType};
+use crate::pgcompat::session::{self as sess, Reply, SessionCommand, SessionError, Settings};
+use crate::pgcompat::split;
+
+/// SQLSTATE for statements sent inside a failed transaction block.
+const IN_FAILED_TRANSACTION: &str = "25P02";
+
+/// One client's session.
+pub struct Session {
+    pub state: Arc<ServerState>,
+    pub engine: Arc<dyn EngineSession>,
+    /// Interrupts the statement that runs now (CancelRequest, timeout, disconnect).
+    pub cancel: CancelToken,
+    settings: Mutex<Settings>,
+    user: Mutex<String>,
+    /// The backend key, to unregister from the cancel registry when the connection ends.
+    key: Mutex<Option<(i32, Bytes)>>,
+}
+
+impl Session {
+    pub fn new(state: Arc<ServerState>, engine: Arc<dyn EngineSession>) -> Self {
+        let settings = Settings::new(state.config.statement_timeout);
+        Self {
+            state,
+            engine,
+            cancel: CancelToken::new(),
+            settings: Mutex::new(settings),
+            user: Mutex::new(String::new()),
+            key: Mutex::new(None),
+        }
+    }
+
+    /// The session settings. Never held across an await.
+    pub fn settings(&self) -> MutexGuard<'_, Settings> {
+        // A poisoned lock only means another thread panicked mid-update; the settings map stays usable.
+        self.settings.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_user(&self, user: &str) {
+        *self.user.lock().unwrap_or_else(|p| p.into_inner()) = user.to_owned();
+    }
+
+    pub fn register_cancel(&self, pid: i32, secret: Bytes) {
+        self.state
+            .cancels
+            .register(pid, secret.clone(), self.cancel.clone());
+        *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some((pid, secret));
+    }
+
+    /// Checks a statement before it may reach the engine and returns the text to run.
+    pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
+        Ok(sql.to_owned())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some((pid, secret)) = self.key.lock().ok().and_then(|mut k| k.take()) {
+            self.state.cancels.unregister(pid, &secret);
+        }
+        // A statement still running for a vanished client is interrupted.
+        self.cancel.cancel(crate::engine::CancelReason::User);
+    }
+}
+
+/// What a prepared statement is, decided once at Parse time.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Empty,
+    Session(SessionCommand),
+    Sql(String),
+}
+
+/// A parsed (extended protocol) statement.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub kind: Kind,
+    pub desc: Description,
+}
+
+/// The pgwire handlers of one connection.
+pub struct ConnHandler {
+    pub session: Arc<Session>,
+    parser: Arc<StatementParser>,
+    cancel_router: Arc<CancelRouter>,
+}
+
+impl ConnHandler {
+    pub fn new(session: Arc<Session>) -> Self {
+        let cancel_router = Arc::new(CancelRouter(session.state.cancels.clone()));
+        Self {
+            parser: Arc::new(StatementParser {
+                session: session.clone(),
+            }),
+            session,
+            cancel_router,
+        }
+    }
+}
+
+impl PgWireServerHandlers for ConnHandler {
+    fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
+        Arc::new(self.clone_handles())
+    }
+
+    fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
+        Arc::new(self.clone_handles())
+    }
+
+    fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
+        Arc::new(self.clone_handles())
+    }
+
+    fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
+        self.cancel_router.clone()
+    }
+}
+
+impl ConnHandler {
+    fn clone_handles(&self) -> ConnHandler {
+        ConnHandler {
+            session: self.session.clone(),
+            parser: self.parser.clone(),
+            cancel_router: self.cancel_router.clone(),
+        }
+    }
+}
+
+fn session_error(e: SessionError) -> PgWireError {
+    let code = match e {
+        SessionError::Unknown(_) => sqlstate::UNDEFINED_OBJECT,
+        SessionError::Forbidden(_) => sqlstate::INSUFFICIENT_PRIVILEGE,
+        SessionError::InvalidValue { .. } => sqlstate::INVALID_PARAMETER_VALUE,
+        SessionError::Unsupported(_) => sqlstate::FEATURE_NOT_SUPPORTED,
+    };
+    user_error(code, e.to_string())
+}
+
+/// A small in-memory text result (SHOW).
+fn text_rows(columns: &[&str], rows: Vec<Vec<String>>) -> QueryResponse {
+    let fields: Vec<FieldInfo> = columns
+        .iter()
+        .map(|c| FieldInfo::new((*c).to_owned(), None, None, Type::TEXT, FieldFormat::Text))
+        .collect();
+    let fields = Arc::new(fields);
+    let f2 = fields.clone();
+    let rows = stream::iter(rows.into_iter().map(move |r| {
+        let mut enc = DataRowEncoder::new(f2.clone());
+        for v in r {
+            enc.encode_field(&v)?;
+        }
+        Ok(enc.take_row())
+    }));
+    QueryResponse::new(fields, rows)
+}
+
+fn show_response(reply: Reply) -> Option<QueryResponse> {
+    match reply {
+        Reply::Rows { column, rows, all } => Some(if all {
+            text_rows(
+                &["name", "setting", "description"],
+                rows.into_iter().map(|(n, v, d)| vec![n, v, d]).collect(),
+            )
+        } else {
+            text_rows(
+                &[column.as_str()],
+                rows.into_iter().map(|(_, v, _)| vec![v]).collect(),
+            )
+        }),
+        _ => None,
+    }
+}
+
+fn show_columns(cmd: &SessionCommand) -> Vec<ColumnDesc> {
+    let col = |n: &str| ColumnDesc {
+        name: n.to_owned(),
+        ty: SqlType::Text,
+    };
+    match cmd {
+        SessionCommand::Show(name) if name == "all" => {
+            vec![col("name"), col("setting"), col("description")]
+        }
+        SessionCommand::Show(name) => vec![col(&sess::display_name(name))],
+        _ => vec![],
+    }
+}
+
+/// Commands allowed inside a failed transaction block.
+fn ends_failed_transaction(cmd: Option<&SessionCommand>) -> bool {
+    matches!(
+        cmd,
+        Some(SessionCommand::Rollback | SessionCommand::Commit | SessionCommand::RollbackTo)
+    )
+}
+
+impl ConnHandler {
+    /// Runs one statement of a simple query, sending its response.
+    async fn run_simple<C>(
+        &self,
+        client: &mut C,
+        stmt: &str,
+        status: &mut TransactionStatus,
+    ) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if split::is_comment_only(stmt) {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+            return Ok(());
+        }
+        let cmd = sess::parse(stmt);
+        if *status == TransactionStatus::Error && !ends_failed_transaction(cmd.as_ref()) {
+            return Err(user_error(
+                IN_FAILED_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            ));
+        }
+        if let Some(cmd) = cmd {
+            let reply = self.session.settings().apply(&cmd).map_err(session_error)?;
+            match reply {
+                Reply::Tag(t) => {
+                    send_execution_response(client, Tag::new(t)).await?;
+                    self.report_parameter(client, &cmd).await?;
+                }
+                Reply::TxStart(t) => {
+                    send_execution_response(client, Tag::new(t)).await?;
+                    *status = status.to_in_transaction_state();
+                }
+                Reply::TxEnd(t) => {
+                    let tag = if *status == TransactionStatus::Error {
+                        "ROLLBACK"
+                    } else {
+                        t
+                    };
+                    send_execution_response(client, Tag::new(tag)).await?;
+                    *status = status.to_idle_state();
+                }
+                rows @ Reply::Rows { .. } => {
+                    if let Some(mut resp) = show_response(rows) {
+                        resp.set_command_tag("SHOW");
+                        send_query_response(client, resp, true).await?;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        let sql = self.session.check_sql(stmt)?;
+        let timeout = self.session.settings().statement_timeout();
+        let started = exec::start(
+            self.session.engine.clone(),
+            self.session.cancel.clone(),
+            sql,
+            Vec::new(),
+            Vec::new(),
+            timeout,
+        )
+        .await?;
+        send_query_response(client, started.response, true).await
+    }
+
+    /// Sends ParameterStatus after SET/RESET of a reported setting, as PostgreSQL does.
+    async fn report_parameter<C>(&self, client: &mut C, cmd: &SessionCommand) -> PgWireResult<()>
+    where
+        C: Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = match cmd {
+            SessionCommand::Set { name, .. } | SessionCommand::Reset(Some(name)) => name.clone(),
+            _ => return Ok(()),
+        };
+        if !sess::is_reported(&name) {
+            return Ok(());
+        }
+        let value = self
+            .session
+            .settings()
+            .get(&name)
+            .unwrap_or_default()
+            .to_owned();
+        client
+            .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                sess::display_name(&name),
+                value,
+            )))
+            .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SimpleQueryHandler for ConnHandler {
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        client.set_state(PgWireConnectionState::QueryInProgress);
+        let mut status = client.transaction_status();
+        let statements = split::split_statements(&query.query);
+        if statements.is_empty() {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+        }
+        for stmt in &statements {
+            if let Err(e) = self.run_simple(client, stmt, &mut status).await {
+                if matches!(e, PgWireError::IoError(_)) {
+                    return Err(e);
+                }
+                let info: ErrorInfo = e.into();
+                client
+                    .feed(PgWireBackendMessage::ErrorResponse(info.into()))
+                    .await?;
+                status = status.to_error_state();
+                break;
+            }
+        }
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.set_transaction_status(status);
+        client
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
+            .await?;
+        Ok(())
+    }
+
+    async fn do_query<C>(&self, _client: &mut C, _query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // on_query is overridden and never calls this.
+        Err(user_error(
+            sqlstate::INTERNAL_ERROR,
+            "unreachable simple query path",
+        ))
+    }
+}
+
+/// Turns SQL text into a [`Prepared`] at Parse time: classifies it and describes it on the engine.
+pub struct StatementParser {
+    session: Arc<Session>,
+}
+
+fn binary_flags(format: &Format, n: usize) -> Vec<bool> {
+    (0..n)
+        .map(|i| match format {
+            Format::UnifiedText => false,
+            Format::UnifiedBinary => true,
+            Format::Individual(codes) => match codes.len() {
+                0 => false,
+                1 => codes[0] == 1,
+                _ => codes.get(i).copied() == Some(1),
+            },
+        })
+        .collect()
+}
+
+#[async_trait]
+impl QueryParser for StatementParser {
+    type Statement = Arc<Prepared>;
+
+    async fn parse_sql<C>(
+        &self,
+        _client: &C,
+        sql: &str,
+        _types: &[Option<Type>],
+    ) -> PgWireResult<Option<Self::Statement>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        if split::is_comment_only(sql) {
+            return Ok(Some(Arc::new(Prepared {
+                kind: Kind::Empty,
+                desc: Description::default(),
+            })));
+        }
+        if let Some(cmd) = sess::parse(sql) {
+            let desc = Description {
+                params: vec![],
+                columns: show_columns(&cmd),
+            };
+            return Ok(Some(Arc::new(Prepared {
+                kind: Kind::Session(cmd),
+                desc,
+            })));
+        }
+        let checked = self.session.check_sql(sql)?;
+        let engine = self.session.engine.clone();
+        let to_describe = checked.clone();
+        let desc = tokio::task::spawn_blocking(move || engine.describe(&to_describe))
+            .await
+            .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
+        Ok(Some(Arc::new(Prepared {
+            kind: Kind::Sql(checked),
+            desc,
+        })))
+    }
+
+    fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
+        Ok(stmt.desc.params.iter().map(pg_type).collect())
+    }
+
+    fn get_result_schema(
+        &self,
+        stmt: &Self::Statement,
+        column_format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
+        let n = stmt.desc.columns.len();
+        let flags = column_format
+            .map(|f| binary_flags(f, n))
+            .unwrap_or_default();
+        Ok(field_infos(&stmt.desc.columns, &flags))
+    }
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for ConnHandler {
+    type Statement = Arc<Prepared>;
+    type QueryParser = StatementParser;
+
+    fn query_parser(&self) -> Arc<Self::QueryParser> {
+        self.parser.clone()
+    }
+
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Self::Statement>,
+        _max_rows: usize,
+    ) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let prepared = &portal.statement.statement;
+        let status = client.transaction_status();
+        let cmd = match &prepared.kind {
+            Kind::Session(c) => Some(c),
+            _ => None,
+        };
+        if status == TransactionStatus::Error && !ends_failed_transaction(cmd) {
+            return Err(user_error(
+                IN_FAILED_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            ));
+        }
+        match &prepared.kind {
+            Kind::Empty => Ok(Response::EmptyQuery),
+            Kind::Session(cmd) => {
+                let reply = self.session.settings().apply(cmd).map_err(session_error)?;
+                Ok(match reply {
+                    Reply::Tag(t) => {
+                        self.report_parameter(client, cmd).await?;
+                        Response::Execution(Tag::new(t))
+                    }
+                    Reply::TxStart(t) => Response::TransactionStart(Tag::new(t)),
+                    Reply::TxEnd(t) => {
+                        Response::TransactionEnd(Tag::new(if status == TransactionStatus::Error {
+                            "ROLLBACK"
+                        } else {
+                            t
+                        }))
+                    }
+                    rows @ Reply::Rows { .. } => match show_response(rows) {
+                        Some(mut r) => {
+                            r.set_command_tag("SHOW");
+                            Response::Query(r)
+                        }
+                        None => Response::EmptyQuery,
+                    },
+                })
+            }
+            Kind::Sql(sql) => {
+                let mut values = Vec::with_capacity(portal.parameters.len());
+                for (i, raw) in portal.parameters.iter().enumerate() {
+                    let declared = portal.statement.parameter_types.get(i).cloned().flatten();
+                    let ty = declared.unwrap_or_else(|| {
+                        prepared
+                            .desc
+                            .params
+                            .get(i)
+                            .map(pg_type)
+                            .unwrap_or(Type::TEXT)
+                    });
+                    let binary = binary_flags(&portal.parameter_format, portal.parameters.len())
+                        .get(i)
+                        .copied()
+                        .unwrap_or(false);
+                    let v = params::decode(raw.as_deref(), &ty, binary).map_err(|why| {
+                        user_error(
+                            sqlstate::INVALID_BINARY_REPRESENTATION,
+                            format!("parameter ${}: {why}", i + 1),
+                        )
+                    })?;
+                    values.push(v);
+                }
+                let flags = binary_flags(&portal.result_column_format, prepared.desc.columns.len());
+                let timeout = self.session.settings().statement_timeout();
+                let started = exec::start(
+                    self.session.engine.clone(),
+                    self.session.cancel.clone(),
+                    sql.clone(),
+                    values,
+                    flags,
+                    timeout,
+                )
+                .await?;
+                Ok(Response::Query(started.response))
+            }
+        }
+    }
+}

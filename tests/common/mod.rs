@@ -1,0 +1,108 @@
+//! Test fixtures: a small demo lake generated once per test binary, and a real server started on an ephemeral
+//! port in a background runtime, reached with tokio-postgres like any client.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use retail_insights::config::{Config, RawConfig};
+use retail_insights::engine::duck::{DuckEngine, EngineOptions};
+use retail_insights::{demo, server, wire};
+
+/// Sales lines in the test lake: small enough to generate in about a second, big enough for pages and joins.
+pub const TEST_ROWS: u64 = 60_000;
+
+/// The test lake, generated once per test binary in its own directory.
+pub fn lake() -> PathBuf {
+    static LAKE: OnceLock<PathBuf> = OnceLock::new();
+    LAKE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("ri-test-lake-{}", std::process::id()));
+        if !demo::is_complete(&dir) {
+            demo::generate(&demo::DemoOptions {
+                out: dir.clone(),
+                rows: TEST_ROWS,
+                seed: 7,
+                progress: false,
+            })
+            .expect("generate the test lake");
+        }
+        dir
+    })
+    .clone()
+}
+
+/// A running server.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub data: PathBuf,
+}
+
+impl TestServer {
+    pub fn dsn(&self) -> String {
+        format!(
+            "host={} port={} user=test dbname=lake",
+            self.addr.ip(),
+            self.addr.port()
+        )
+    }
+
+    pub async fn connect(&self) -> tokio_postgres::Client {
+        let (client, conn) = tokio_postgres::connect(&self.dsn(), tokio_postgres::NoTls)
+            .await
+            .expect("connect to the test server");
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        client
+    }
+}
+
+/// Starts a server with default test settings on the shared lake.
+pub fn start_server() -> TestServer {
+    start_server_with(|_| {})
+}
+
+/// Starts a server on `data` after `tweak` adjusts the configuration.
+pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestServer {
+    let raw = RawConfig {
+        listen: Some("127.0.0.1:0".into()),
+        data: Some(data.clone()),
+        threads: Some(2),
+        memory_limit: Some("2GB".into()),
+        ..RawConfig::default()
+    };
+    let mut cfg = raw.build().expect("test config");
+    cfg.temp_directory = std::env::temp_dir().join(format!("ri-test-spill-{}", std::process::id()));
+    tweak(&mut cfg);
+    let engine = DuckEngine::open(&EngineOptions::from_config(&data, &cfg)).expect("open engine");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind(cfg.listen)
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("report addr");
+            let state = wire::ServerState::new(cfg, Arc::new(engine));
+            server::run(listener, state, std::future::pending()).await;
+        });
+    });
+    let addr = rx.recv().expect("server address");
+    TestServer { addr, data }
+}
+
+/// Starts a server on the shared test lake.
+pub fn start_server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+    start_server_on(lake(), tweak)
+}
+
+/// The SQLSTATE of a tokio-postgres error, or "" when it has none.
+pub fn sqlstate(e: &tokio_postgres::Error) -> String {
+    e.code().map(|c| c.code().to_owned()).unwrap_or_default()
+}
