@@ -21,228 +21,34 @@ fn guard() -> Guard {
     Guard::new(policy()).expect("guard opens")
 }
 
-/// Statements that must be refused, with the SQLSTATE each must get.
-pub const ATTACKS: &[(&str, &str)] = &[
-    // --- DDL of every kind
-    ("CREATE TABLE t (a INT)", "0A000"),
-    ("CREATE TABLE t AS SELECT * FROM sales", "0A000"),
-    ("CREATE OR REPLACE VIEW v AS SELECT 1", "0A000"),
-    ("CREATE TEMP TABLE t AS SELECT 1", "0A000"),
-    ("CREATE SCHEMA s", "0A000"),
-    ("CREATE SEQUENCE seq", "0A000"),
-    ("CREATE INDEX i ON sales (id)", "0A000"),
-    ("CREATE TYPE mood AS ENUM ('a', 'b')", "0A000"),
-    ("CREATE MACRO m(x) AS x + 1", "0A000"),
-    ("CREATE MACRO rf(p) AS TABLE SELECT * FROM read_csv(p)", "0A000"),
-    ("CREATE FUNCTION f(x) AS x", "0A000"),
-    ("ALTER TABLE sales ADD COLUMN x INT", "0A000"),
-    ("ALTER TABLE sales RENAME TO sales2", "0A000"),
-    ("ALTER VIEW sales RENAME TO s", "0A000"),
-    ("DROP TABLE sales", "0A000"),
-    ("DROP VIEW sales", "0A000"),
-    ("DROP SCHEMA main CASCADE", "0A000"),
-    ("COMMENT ON TABLE sales IS 'x'", "0A000"),
-    // --- DML
-    ("INSERT INTO sales VALUES (1)", "0A000"),
-    ("INSERT INTO sales SELECT * FROM sales", "0A000"),
-    ("INSERT OR REPLACE INTO sales SELECT * FROM sales", "0A000"),
-    ("UPDATE sales SET amount = 0", "0A000"),
-    ("DELETE FROM sales", "0A000"),
-    ("TRUNCATE sales", "0A000"),
-    ("MERGE INTO sales USING stores ON true WHEN MATCHED THEN DELETE", "0A000"),
-    ("WITH d AS (DELETE FROM sales RETURNING *) SELECT * FROM d", "42601"),
-    // --- COPY, EXPORT, IMPORT
-    ("COPY sales TO '/tmp/out/sales.csv'", "0A000"),
-    ("COPY (SELECT * FROM sales) TO '/tmp/out/x.parquet' (FORMAT parquet)", "0A000"),
-    ("COPY sales FROM '/etc/passwd'", "0A000"),
-    ("COPY FROM DATABASE memory TO other", "0A000"),
-    ("EXPORT DATABASE '/tmp/out'", "0A000"),
-    ("IMPORT DATABASE '/tmp/out'", "0A000"),
-    // --- ATTACH / DETACH / USE
-    ("ATTACH '/tmp/x.duckdb' AS x", "0A000"),
-    ("ATTACH ':memory:' AS m", "0A000"),
-    ("ATTACH 'https://example.com/x.duckdb' AS h (READ_ONLY)", "0A000"),
-    ("ATTACH 'sqlite:/tmp/x.db' AS s (TYPE sqlite)", "0A000"),
-    ("DETACH x", "0A000"),
-    ("USE x", "0A000"),
-    // --- extensions
-    ("INSTALL httpfs", "0A000"),
-    ("FORCE INSTALL httpfs FROM community", "0A000"),
-    ("LOAD httpfs", "0A000"),
-    ("LOAD '/tmp/evil.duckdb_extension'", "0A000"),
-    ("UPDATE EXTENSIONS", "0A000"),
-    // --- settings of the sandbox
-    ("SET enable_external_access = true", "0A000"),
-    ("SET GLOBAL enable_external_access TO true", "0A000"),
-    ("SET allowed_directories = ['/']", "0A000"),
-    ("SET lock_configuration = false", "0A000"),
-    ("SET autoload_known_extensions = true", "0A000"),
-    ("SET memory_limit = '100GB'", "0A000"),
-    ("RESET enable_external_access", "0A000"),
-    ("RESET ALL", "42601"),
-    ("PRAGMA enable_external_access", "0A000"),
-    ("PRAGMA memory_limit = '100GB'", "0A000"),
-    ("PRAGMA database_list", "0A000"),
-    ("PRAGMA show_tables", "0A000"),
-    ("CALL pragma_version()", "0A000"),
-    ("SELECT current_setting('allowed_directories')", "42501"),
-    ("SELECT * FROM duckdb_settings()", "42501"),
-    ("SELECT * FROM pg_catalog.pg_settings", "42501"),
-    ("SELECT * FROM pg_settings", "42501"),
-    ("SHOW databases", "0A000"),
-    ("SHOW ALL TABLES", "0A000"),
-    ("SELECT getenv('HOME')", "42501"),
-    // --- secrets
-    ("CREATE SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')", "0A000"),
-    ("CREATE PERSISTENT SECRET s (TYPE http)", "0A000"),
-    ("DROP SECRET s", "0A000"),
-    ("SELECT * FROM duckdb_secrets()", "42501"),
-    ("SELECT * FROM which_secret('s3://b/x', 's3')", "42501"),
-    ("FROM duckdb_secrets()", "42501"),
-    // --- transactions, maintenance, prepared statements, variables
-    ("CHECKPOINT", "0A000"),
-    ("VACUUM", "0A000"),
-    ("ANALYZE", "0A000"),
-    ("PREPARE p AS SELECT * FROM read_csv($1)", "0A000"),
-    ("PREPARE p AS SELECT 1", "0A000"),
-    ("EXECUTE p('/etc/passwd')", "0A000"),
-    ("DEALLOCATE p", "0A000"),
-    ("SET VARIABLE path = '/etc/passwd'", "0A000"),
-    ("SELECT getvariable('path')", "42501"),
-    ("SELECT * FROM query(getvariable('q'))", "42501"),
-    ("SELECT * FROM read_csv(getvariable('path'))", "42501"),
-    ("RESET VARIABLE path", "0A000"),
-    // --- file-reading table functions: every function, every position
-    ("SELECT * FROM read_csv('/etc/passwd')", "42501"),
-    ("SELECT * FROM read_csv_auto('/etc/passwd')", "42501"),
-    ("SELECT * FROM read_text('/etc/passwd')", "42501"),
-    ("SELECT * FROM read_blob('/etc/passwd')", "42501"),
-    ("SELECT * FROM read_json('/etc/passwd')", "42501"),
-    ("SELECT * FROM read_json_auto('x.json')", "42501"),
-    ("SELECT * FROM read_ndjson_objects('x.json')", "42501"),
-    ("SELECT * FROM read_parquet('/lake/../canary.parquet')", "42501"),
-    ("SELECT * FROM parquet_scan('x.parquet')", "42501"),
-    ("SELECT * FROM parquet_metadata('x.parquet')", "42501"),
-    ("SELECT * FROM read_duckdb('/tmp/x.duckdb')", "42501"),
-    ("SELECT * FROM sniff_csv('/etc/passwd')", "42501"),
-    ("SELECT * FROM glob('/*')", "42501"),
-    ("SELECT * FROM glob('~/*')", "42501"),
-    ("SELECT * FROM query('SELECT * FROM read_csv(''/etc/passwd'')')", "42501"),
-    ("SELECT * FROM query_table('sales')", "42501"),
-    ("SELECT * FROM json_execute_serialized_sql('{}')", "42501"),
-    ("SELECT * FROM sql_auto_complete('SEL')", "42501"),
-    ("SELECT * FROM duckdb_extensions()", "42501"),
-    ("SELECT * FROM duckdb_tables()", "42501"),
-    ("SELECT * FROM test_all_types()", "42501"),
-    ("SELECT * FROM sales JOIN read_csv('/etc/passwd') r ON true", "42501"),
-    ("SELECT * FROM sales, read_text('/etc/passwd')", "42501"),
-    ("SELECT * FROM sales s, LATERAL read_csv(s.region) r", "42501"),
-    ("SELECT * FROM (SELECT * FROM read_text('/etc/passwd')) x", "42501"),
-    ("WITH x AS (SELECT * FROM read_text('/etc/passwd')) SELECT * FROM x", "42501"),
-    ("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n FROM r, read_text('x')) SELECT * FROM r", "42501"),
-    ("SELECT (SELECT content FROM read_text('/etc/passwd'))", "42501"),
-    ("SELECT * FROM sales WHERE region IN (SELECT content FROM read_text('/etc/passwd'))", "42501"),
-    ("SELECT * FROM sales WHERE EXISTS (SELECT 1 FROM read_text('/etc/passwd'))", "42501"),
-    ("SELECT region FROM sales UNION SELECT content FROM read_text('/etc/passwd')", "42501"),
-    ("SELECT region FROM sales UNION ALL BY NAME FROM read_text('/etc/passwd')", "42501"),
-    ("SELECT * FROM sales ORDER BY (SELECT count(*) FROM read_text('/etc/passwd'))", "42501"),
-    ("SELECT * FROM sales LIMIT (SELECT count(*) FROM read_text('/etc/passwd'))", "42501"),
-    ("SELECT region, count(*) FROM sales GROUP BY region HAVING count(*) > (SELECT count(*) FROM glob('/*'))", "42501"),
-    ("SELECT sum(amount) OVER (PARTITION BY (SELECT 1 FROM read_text('x'))) FROM sales", "42501"),
-    ("PIVOT (SELECT * FROM read_csv('/etc/passwd')) ON column0 IN ('a') USING count(*)", "42501"),
-    ("SELECT * FROM sales WHERE region = ANY (SELECT content FROM read_text('x'))", "42501"),
-    ("FROM read_text('/etc/passwd')", "42501"),
-    ("DESCRIBE SELECT * FROM read_csv('/etc/passwd')", "42501"),
-    ("SUMMARIZE SELECT * FROM read_csv('/etc/passwd')", "42501"),
-    ("EXPLAIN SELECT * FROM read_csv('/etc/passwd')", "42501"),
-    ("EXPLAIN ANALYZE SELECT * FROM read_text('/etc/passwd')", "42501"),
-    // --- spellings
-    ("SELECT * FROM \"read_text\"('/etc/passwd')", "42501"),
-    ("SELECT * FROM \"READ_TEXT\"('/etc/passwd')", "42501"),
-    ("SELECT * FROM READ_TEXT('/etc/passwd')", "42501"),
-    ("SELECT * FROM Read_Csv('/etc/passwd')", "42501"),
-    ("SELECT * FROM main.read_text('/etc/passwd')", "42501"),
-    ("SELECT * FROM system.main.read_text('/etc/passwd')", "42501"),
-    ("SELECT * FROM \"system\".\"main\".\"read_text\"('/etc/passwd')", "42501"),
-    ("SELECT * FROM read_text/**/('/etc/passwd')", "42501"),
-    ("SELECT * FROM /* x */ read_text /* y */ ( /* z */ '/etc/passwd')", "42501"),
-    ("SELECT * FROM read_text(\n'/etc/passwd'\n)", "42501"),
-    ("SELECT * FROM read_text('/etc/' || 'passwd')", "42501"),
-    ("SELECT * FROM read_text(concat('/etc/', 'passwd'))", "42501"),
-    ("SELECT * FROM read_text(chr(47) || 'etc/passwd')", "42501"),
-    ("SELECT * FROM read_text($1)", "42501"),
-    ("SELECT * FROM read_text(?)", "42501"),
-    ("SELECT * FROM read_text(['/etc/passwd', '/etc/hosts'])", "42501"),
-    ("SELECT * FROM read_text(filename := '/etc/passwd')", "42501"),
-    ("SELECT * FROM read_text('../../../../etc/passwd')", "42501"),
-    ("SELECT * FROM read_text('./../canary.txt')", "42501"),
-    ("SELECT * FROM read_text('~/.ssh/id_rsa')", "42501"),
-    ("SELECT * FROM read_text('file:///etc/passwd')", "42501"),
-    ("SELECT * FROM read_parquet('https://example.com/x.parquet')", "42501"),
-    ("SELECT * FROM read_parquet('s3://bucket/x.parquet')", "42501"),
-    ("SELECT read_text('/etc/passwd')", "42501"),
-    ("SELECT main.read_csv('x')", "42501"),
-    ("SELECT query('SELECT 1')", "42501"),
-    ("SELECT json_serialize_plan('SELECT * FROM read_text(''/etc/passwd'')')", "42501"),
-    ("SELECT json_deserialize_sql('{}')", "42501"),
-    ("SELECT * FROM sales WHERE amount > length((SELECT string_agg(content) FROM read_text('/x')))", "42501"),
-    // --- string-literal relations (replacement scans) in every position and spelling
-    ("SELECT * FROM '/etc/passwd'", "42501"),
-    ("FROM '/etc/passwd'", "42501"),
-    ("SELECT * FROM 'canary.txt'", "42501"),
-    ("SELECT * FROM \"/etc/passwd\"", "42501"),
-    ("SELECT * FROM '../canary.csv'", "42501"),
-    ("SELECT * FROM './../canary.csv'", "42501"),
-    ("SELECT * FROM '~/canary.csv'", "42501"),
-    ("SELECT * FROM 'lake/*.parquet'", "42501"),
-    ("SELECT * FROM 'https://example.com/x.csv'", "42501"),
-    ("SELECT * FROM sales JOIN '/etc/passwd' p ON true", "42501"),
-    ("SELECT * FROM sales, '/etc/passwd'", "42501"),
-    ("SELECT * FROM (SELECT * FROM '/etc/passwd') x", "42501"),
-    ("WITH x AS (FROM '/etc/passwd') SELECT * FROM x", "42501"),
-    ("SELECT (SELECT count(*) FROM '/etc/passwd')", "42501"),
-    ("SELECT * FROM sales WHERE region IN (SELECT * FROM '/etc/passwd')", "42501"),
-    ("SELECT region FROM sales UNION SELECT * FROM '/etc/passwd'", "42501"),
-    ("SELECT * FROM sales s, LATERAL (SELECT * FROM '/etc/passwd') x", "42501"),
-    ("DESCRIBE '/etc/passwd'", "42501"),
-    ("SUMMARIZE '/etc/passwd'", "42501"),
-    ("SHOW '/etc/passwd'", "42501"),
-    ("SELECT * FROM sales.csv", "42P01"),
-    ("SELECT * FROM \"sales.csv\"", "42501"),
-    ("TABLE '/etc/passwd'", "42501"),
-    ("WITH \"x.csv\" AS (SELECT 1) SELECT * FROM \"x.csv\"", "42501"),
-    // --- other databases and unknown relations
-    ("SELECT * FROM other.main.sales", "42501"),
-    ("SELECT * FROM memory.main.sales", "42501"),
-    ("SELECT * FROM lake.sales", "42P01"),
-    ("SELECT * FROM duckdb_views", "42P01"),
-    ("SELECT * FROM sqlite_master", "42P01"),
-    ("SELECT * FROM secrets", "42P01"),
-    ("SELECT * FROM main.not_a_table", "42P01"),
-    // --- CTE scope: a CTE name is only visible where SQL says it is
-    ("SELECT * FROM (WITH x AS (SELECT 1) SELECT * FROM x), x", "42P01"),
-    ("WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", "42P01"),
-    // --- multi-statement smuggling: one bad statement refuses the whole string
-    ("SELECT 1; DROP TABLE sales", "0A000"),
-    ("SELECT * FROM sales; SELECT * FROM read_text('/etc/passwd')", "42501"),
-    ("SELECT 1;COPY sales TO '/tmp/out/x.csv'", "0A000"),
-    ("SELECT 1 /* ; */; ATTACH ':memory:' AS m", "0A000"),
-    ("SELECT ';'; INSTALL httpfs", "0A000"),
-    ("SELECT $$;$$; SET enable_external_access = true", "0A000"),
-    ("SELECT 1; -- harmless\nLOAD httpfs", "0A000"),
-    ("PIVOT sales ON region USING sum(amount)", "0A000"),
-    ("SELECT 1; SELECT (", "42601"),
-    // --- syntax
-    ("SELECT 1 +", "42601"),
-    ("SELECT 1\0; DROP TABLE sales", "42601"),
-    ("EXPLAIN DROP TABLE sales", "0A000"),
-    ("EXPLAIN ANALYZE COPY sales TO '/tmp/out/x.csv'", "0A000"),
-    ("EXPLAIN (FORMAT json) SELECT * FROM read_text('x')", "42601"),
-    ("DESCRIBE SHOW TABLES", "42601"),
-    ("SELEC 1", "42601"),
-    ("SELECT 'unterminated", "42601"),
-    ("SELECT 1 /* unterminated", "42601"),
+/// The attack corpus, shared with the wire test (`tests/attacks.rs`): one `SQLSTATE statement` a line, `#` for
+/// comments, `\n` and `\0` escapes, and `{placeholders}` for paths the wire test creates for real.
+const ATTACKS: &str = include_str!("attacks.txt");
+
+/// Paths for the placeholders at unit level (nothing is ever bound, so they need not exist).
+const PATHS: &[(&str, &str)] = &[
+    ("{canary}", "/etc/passwd"),
+    ("{inlake}", "/srv/lake/_canary/canary.csv"),
+    ("{lakeout}", "/srv/lake/_out"),
+    ("{lake}", "/srv/lake"),
+    ("{out}", "/tmp/out"),
 ];
+
+/// Parses the corpus into (statement, SQLSTATE) pairs.
+fn attacks() -> Vec<(String, String)> {
+    ATTACKS
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (state, sql) = l.split_once(' ').expect("SQLSTATE then statement");
+            let mut sql = sql.replace("\\n", "\n").replace("\\0", "\0");
+            for (k, v) in PATHS {
+                sql = sql.replace(k, v);
+            }
+            (sql, state.to_string())
+        })
+        .collect()
+}
 
 /// Legitimate statements that must pass, with the kind they must get.
 pub const LEGIT: &[(&str, StatementKind)] = &[
@@ -324,26 +130,27 @@ pub const LEGIT: &[(&str, StatementKind)] = &[
 #[test]
 fn attack_corpus_is_refused_with_the_right_sqlstate() {
     let g = guard();
+    let corpus = attacks();
     assert!(
-        ATTACKS.len() >= 100,
+        corpus.len() >= 100,
         "corpus has {} statements",
-        ATTACKS.len()
+        corpus.len()
     );
     let mut wrong = Vec::new();
-    for (sql, want) in ATTACKS {
+    for (sql, want) in &corpus {
         match g.check(sql) {
             Ok(ok) => wrong.push(format!("ACCEPTED {sql:?} -> {ok:?}")),
-            Err(e) if e.sqlstate() != *want => {
+            Err(e) if e.sqlstate() != want => {
                 wrong.push(format!("{sql:?}: want {want}, got {} ({e})", e.sqlstate()))
             }
             Err(_) => {}
         }
     }
+    let n = wrong.len();
     assert!(
         wrong.is_empty(),
-        "{} of {} wrong:\n{}",
-        wrong.len(),
-        ATTACKS.len(),
+        "{n} of {} wrong:\n{}",
+        corpus.len(),
         wrong.join("\n")
     );
 }
