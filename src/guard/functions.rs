@@ -44,25 +44,40 @@ fn check_qualifier(name: &str, schema: &str, catalog: &str) -> Result<(), GuardE
     Ok(())
 }
 
-/// Checks a scalar, aggregate or window function call.
-pub fn check_function(name: &str, schema: &str, catalog: &str) -> Result<(), GuardError> {
+/// Checks a scalar, aggregate or window function call. `known` holds every function DuckDB has (lower-case):
+/// a name outside it is reported as undefined (42883), a known one off the allow-list as forbidden (42501).
+pub fn check_function(
+    name: &str,
+    schema: &str,
+    catalog: &str,
+    known: &HashSet<String>,
+) -> Result<(), GuardError> {
     let lower = name.to_lowercase();
     check_qualifier(&lower, schema, catalog)?;
     if is_operator_name(&lower) || allowed().contains(lower.as_str()) {
         Ok(())
-    } else {
+    } else if known.contains(&lower) {
         Err(GuardError::Forbidden(format!(
             "function {lower}() is not allowed"
         )))
+    } else {
+        Err(GuardError::UnknownFunction(lower))
     }
 }
 
 /// Checks a table function in a `FROM` clause (`read_csv(...)`, `glob(...)` and the like are refused).
-pub fn check_table_function(name: &str, schema: &str, catalog: &str) -> Result<(), GuardError> {
+pub fn check_table_function(
+    name: &str,
+    schema: &str,
+    catalog: &str,
+    known: &HashSet<String>,
+) -> Result<(), GuardError> {
     let lower = name.to_lowercase();
     check_qualifier(&lower, schema, catalog)?;
     if TABLE_FUNCTIONS.contains(&lower.as_str()) {
         Ok(())
+    } else if !known.contains(&lower) {
+        Err(GuardError::UnknownFunction(lower))
     } else {
         Err(GuardError::Forbidden(format!(
             "table function {lower}() is not allowed: only lake tables can be read"
@@ -74,8 +89,39 @@ pub fn check_table_function(name: &str, schema: &str, catalog: &str) -> Result<(
 mod tests {
     use super::*;
 
+    fn known() -> HashSet<String> {
+        [
+            "read_csv",
+            "query",
+            "query_table",
+            "json_execute_serialized_sql",
+            "current_setting",
+            "getvariable",
+        ]
+        .into_iter()
+        .chain([
+            "duckdb_settings",
+            "duckdb_secrets",
+            "which_secret",
+            "glob",
+            "read_text",
+            "read_parquet",
+        ])
+        .chain([
+            "sql_auto_complete",
+            "json_serialize_plan",
+            "__internal_compress_string_ubigint",
+        ])
+        .map(String::from)
+        .collect()
+    }
+
     #[test]
     fn allow_list_is_loaded_and_curated() {
+        let known = known();
+        let check_function = |n: &str, s: &str, c: &str| check_function(n, s, c, &known);
+        let check_table_function =
+            |n: &str, s: &str, c: &str| check_table_function(n, s, c, &known);
         for ok in [
             "sum",
             "date_trunc",
@@ -100,7 +146,6 @@ mod tests {
             "duckdb_settings",
             "duckdb_secrets",
             "which_secret",
-            "getenv",
             "glob",
             "read_text",
             "sql_auto_complete",
@@ -113,6 +158,17 @@ mod tests {
         assert!(check_function("sum", "lake", "").is_err());
         assert!(check_function("sum", "main", "other").is_err());
         assert!(check_table_function("range", "", "").is_ok());
-        assert!(check_table_function("read_parquet", "", "").is_err());
+        assert_eq!(
+            check_table_function("read_parquet", "", "").map_err(|e| e.sqlstate()),
+            Err("42501")
+        );
+        assert_eq!(
+            check_function("no_such_fn", "", "").map_err(|e| e.sqlstate()),
+            Err("42883")
+        );
+        assert_eq!(
+            check_table_function("no_such_tf", "", "").map_err(|e| e.sqlstate()),
+            Err("42883")
+        );
     }
 }

@@ -110,6 +110,9 @@ pub enum GuardError {
     /// 54000: nested too deeply.
     #[error("statement too complex: {0}")]
     TooDeep(String),
+    /// 42883: a function DuckDB does not have.
+    #[error("function {0}() does not exist")]
+    UnknownFunction(String),
     /// 42P01: a relation that is not a lake table.
     #[error("relation \"{0}\" does not exist or is not a lake table")]
     UnknownTable(String),
@@ -127,6 +130,7 @@ impl GuardError {
             GuardError::Unsupported(_) => "0A000",
             GuardError::TooLong { .. } | GuardError::TooDeep(_) => "54000",
             GuardError::UnknownTable(_) => "42P01",
+            GuardError::UnknownFunction(_) => "42883",
             GuardError::Internal(_) => "XX000",
         }
     }
@@ -157,15 +161,20 @@ impl GuardError {
 /// | `getvariable(...)`, `query(...)`, `current_setting(...)` | FUNCTION | refused 42501 (not on the allow-list) |
 pub struct Guard {
     policy: Policy,
+    /// Every function name DuckDB has, lower-case: tells "undefined" (42883) from "forbidden" (42501).
+    known_functions: HashSet<String>,
     parser: Mutex<DuckParser>,
     filter: Option<Arc<dyn TableFilter>>,
 }
 
 impl Guard {
     pub fn new(policy: Policy) -> Result<Guard, GuardError> {
+        let parser = DuckParser::open()?;
+        let known_functions = parser.function_names()?;
         Ok(Guard {
             policy,
-            parser: Mutex::new(DuckParser::open()?),
+            known_functions,
+            parser: Mutex::new(parser),
             filter: None,
         })
     }
@@ -295,6 +304,10 @@ impl Guard {
         if statements.len() != 1 || parser.count_statements(text)? != 1 {
             return Err(GuardError::Syntax("expected exactly one statement".into()));
         }
-        walk::check_statement(&statements[0], &self.policy.allowed_tables)
+        walk::check_statement(
+            &statements[0],
+            &self.policy.allowed_tables,
+            &self.known_functions,
+        )
     }
 }

@@ -2,6 +2,7 @@
 //! with `duckdb_extract_statements` and turns a SELECT into its JSON AST with `json_serialize_sql`; neither binds,
 //! so no table, file or setting is ever touched. It never sees the lake.
 
+use std::collections::HashSet;
 use std::ffi::{CStr, CString};
 use std::ptr;
 
@@ -150,6 +151,15 @@ impl DuckParser {
             raw: RawConnection::open()?,
             conn,
         })
+    }
+
+    /// Every function name this DuckDB knows (lower-case), read from its own catalog.
+    pub fn function_names(&self) -> Result<HashSet<String>, GuardError> {
+        let names: Result<HashSet<String>, duckdb::Error> = self
+            .conn
+            .prepare("SELECT DISTINCT lower(function_name) FROM duckdb_functions()")
+            .and_then(|mut st| st.query_map([], |r| r.get::<_, String>(0))?.collect());
+        names.map_err(|e| GuardError::Internal(format!("cannot list DuckDB's functions: {e}")))
     }
 
     /// How many statements DuckDB finds in `sql` (an error if it cannot parse it).

@@ -379,6 +379,7 @@ fn errors_map_to_sqlstates() {
         GuardError::TooLong { len: 1, max: 0 },
         GuardError::TooDeep(String::new()),
         GuardError::UnknownTable(String::new()),
+        GuardError::UnknownFunction(String::new()),
         GuardError::Internal(String::new()),
     ]
     .iter()
@@ -386,7 +387,7 @@ fn errors_map_to_sqlstates() {
     .collect();
     assert_eq!(
         all,
-        ["42601", "42501", "0A000", "54000", "42P01", "XX000"]
+        ["42601", "42501", "0A000", "54000", "42P01", "42883", "XX000"]
             .into_iter()
             .collect()
     );

@@ -26,12 +26,17 @@ pub struct Facts {
 const UNEXPECTED_REFS: &[&str] = &["COLUMN_DATA", "DELIM_GET", "BOUND_TABLE_REF", "INVALID"];
 
 /// Checks one serialized statement (`{"node": ..., "named_param_map": ...}`).
-pub fn check_statement(stmt: &Json, allowed: &HashSet<String>) -> Result<Facts, GuardError> {
+pub fn check_statement(
+    stmt: &Json,
+    allowed: &HashSet<String>,
+    known_functions: &HashSet<String>,
+) -> Result<Facts, GuardError> {
     let node = stmt
         .get("node")
         .ok_or_else(|| GuardError::Internal("statement without node".into()))?;
     let mut w = Walker {
         allowed,
+        known_functions,
         ctes: Vec::new(),
         facts: Facts::default(),
     };
@@ -64,6 +69,7 @@ fn top_limit(node: &Json) -> Option<u64> {
 
 struct Walker<'a> {
     allowed: &'a HashSet<String>,
+    known_functions: &'a HashSet<String>,
     /// CTE names visible at the current point, innermost last.
     ctes: Vec<String>,
     facts: Facts,
@@ -151,7 +157,7 @@ impl Walker<'_> {
                     .unwrap_or_default();
                 let schema = f.and_then(|f| f.str_of("schema")).unwrap_or_default();
                 let catalog = f.and_then(|f| f.str_of("catalog")).unwrap_or_default();
-                check_table_function(name, schema, catalog)?;
+                check_table_function(name, schema, catalog, self.known_functions)?;
             }
             Some("SHOW_REF") => {
                 // DESCRIBE/SHOW/SUMMARIZE <table or query> carry the query, which the walk checks. Without one it
@@ -176,6 +182,7 @@ impl Walker<'_> {
                 name,
                 v.str_of("schema").unwrap_or_default(),
                 v.str_of("catalog").unwrap_or_default(),
+                self.known_functions,
             )?;
         }
         Ok(())
