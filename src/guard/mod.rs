@@ -278,9 +278,16 @@ impl Guard {
     ) -> Result<(String, Facts), GuardError> {
         let facts = self.validate(parser, text)?;
         let mut sql = text.to_string();
+        let mut required = Vec::new();
         if let Some(filter) = &self.filter {
-            let reads_rows = !facts.describe || facts.summarize;
-            if reads_rows && facts.tables.iter().any(|t| filter.filter_for(t).is_some()) {
+            if !facts.describe || facts.summarize {
+                for table in &facts.tables {
+                    if let Some(predicate) = filter.filter_for(table) {
+                        required.push(self.filter_shape(parser, table, &predicate)?);
+                    }
+                }
+            }
+            if !required.is_empty() {
                 sql = rewrite::apply_filters(&sql, filter.as_ref())?;
             }
         }
@@ -290,24 +297,53 @@ impl Guard {
             }
         }
         if sql != text {
-            self.validate(parser, &sql)?;
+            let stmt = self.parse_one(parser, &sql)?;
+            self.walk(&stmt)?;
+            // DuckDB's own reading of the rewritten text must show every filtered table behind its filter.
+            walk::check_filtered(&stmt, &required)?;
         }
         Ok((sql, facts))
     }
 
+    /// The filter of `table` as DuckDB parses it: `(table, WHERE-clause AST without locations)`.
+    fn filter_shape(
+        &self,
+        parser: &DuckParser,
+        table: &str,
+        predicate: &sqlparser::ast::Expr,
+    ) -> Result<(String, json::Json), GuardError> {
+        let text = format!("SELECT * FROM \"{table}\" WHERE {predicate}");
+        let stmt = self.parse_one(parser, &text)?;
+        let clause = stmt
+            .get("node")
+            .and_then(|n| n.get("where_clause"))
+            .ok_or_else(|| {
+                GuardError::Internal(format!("row-level filter of {table} has no WHERE"))
+            })?;
+        Ok((table.to_string(), walk::without_locations(clause)))
+    }
+
     /// DuckDB parses `text` as exactly one SELECT-like statement, and its AST passes the walk.
     fn validate(&self, parser: &DuckParser, text: &str) -> Result<Facts, GuardError> {
+        let stmt = self.parse_one(parser, text)?;
+        self.walk(&stmt)
+    }
+
+    /// DuckDB's AST of `text`, which must be exactly one SELECT-like statement.
+    fn parse_one(&self, parser: &DuckParser, text: &str) -> Result<json::Json, GuardError> {
         if text.is_empty() {
             return Err(GuardError::Syntax("empty statement".into()));
         }
-        let statements = parser.serialize(text)?;
+        let mut statements = parser.serialize(text)?;
         if statements.len() != 1 || parser.count_statements(text)? != 1 {
             return Err(GuardError::Syntax("expected exactly one statement".into()));
         }
-        walk::check_statement(
-            &statements[0],
-            &self.policy.allowed_tables,
-            &self.known_functions,
-        )
+        statements
+            .pop()
+            .ok_or_else(|| GuardError::Internal("no statement".into()))
+    }
+
+    fn walk(&self, stmt: &json::Json) -> Result<Facts, GuardError> {
+        walk::check_statement(stmt, &self.policy.allowed_tables, &self.known_functions)
     }
 }

@@ -318,14 +318,39 @@ fn cap_keeps_order() {
 
 struct NorthOnly;
 
+fn north() -> sqlparser::ast::Expr {
+    sqlparser::parser::Parser::new(&sqlparser::dialect::DuckDbDialect {})
+        .try_with_sql("region = 'north'")
+        .and_then(|mut p| p.parse_expr())
+        .expect("test predicate parses")
+}
+
 impl TableFilter for NorthOnly {
     fn filter_for(&self, table: &str) -> Option<sqlparser::ast::Expr> {
-        (table == "sales").then(|| {
-            sqlparser::parser::Parser::new(&sqlparser::dialect::DuckDbDialect {})
-                .try_with_sql("region = 'north'")
-                .and_then(|mut p| p.parse_expr())
-                .expect("test predicate parses")
-        })
+        (table == "sales").then(north)
+    }
+}
+
+#[test]
+fn row_filter_verification_catches_a_missed_reference() {
+    let g = guard();
+    let p = g.parser.lock().expect("parser");
+    let shape = g.filter_shape(&p, "sales", &north()).expect("shape");
+    let required = [shape];
+    let ok = "SELECT * FROM (SELECT * FROM sales WHERE region = 'north') AS s JOIN stores USING (store_id)";
+    let stmt = g.parse_one(&p, ok).expect("parses");
+    assert!(walk::check_filtered(&stmt, &required).is_ok());
+    for missed in [
+        "SELECT * FROM sales",
+        "SELECT * FROM (SELECT * FROM sales WHERE region = 'south') s",
+        "SELECT * FROM (SELECT * FROM sales WHERE region = 'north') s, main.sales",
+        "SELECT * FROM (SELECT region FROM sales WHERE region = 'north') s",
+        "SELECT * FROM (SELECT * FROM sales WHERE region = 'north' OR true) s",
+        "SELECT (SELECT max(amount) FROM sales) FROM (SELECT * FROM sales WHERE region = 'north') s",
+    ] {
+        let stmt = g.parse_one(&p, missed).expect("parses");
+        let got = walk::check_filtered(&stmt, &required).map_err(|e| e.sqlstate());
+        assert_eq!(got, Err("42501"), "{missed}");
     }
 }
 
@@ -357,6 +382,15 @@ fn row_filter_hook_rewrites_and_revalidates() {
         g.check("DESCRIBE sales").expect("passes")[0].sql,
         "DESCRIBE sales"
     );
+    // The string-literal spelling of a lake table is filtered too (and DuckDB's AST of the result proves it).
+    let c = g.check("SELECT * FROM 'sales'").expect("passes");
+    assert_eq!(
+        c[0].sql,
+        "SELECT * FROM (SELECT * FROM 'sales' WHERE region = 'north') AS 'sales'"
+    );
+    // A statement the rewriter cannot parse is refused, never run unfiltered.
+    let r = g.check("SUMMARIZE sales");
+    assert_eq!(r.map_err(|e| e.sqlstate()), Err("42501"));
     assert_eq!(
         g.check("SELECT * FROM read_text('x')")
             .map_err(|e| e.sqlstate()),

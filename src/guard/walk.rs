@@ -188,3 +188,86 @@ impl Walker<'_> {
         Ok(())
     }
 }
+
+/// A copy of `v` without `query_location` keys, for comparing ASTs of different texts.
+pub fn without_locations(v: &Json) -> Json {
+    match v {
+        Json::Arr(items) => Json::Arr(items.iter().map(without_locations).collect()),
+        Json::Obj(fields) => Json::Obj(
+            fields
+                .iter()
+                .filter(|(k, _)| k != "query_location")
+                .map(|(k, v)| (k.clone(), without_locations(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Checks that every reference to a filtered table (`required`: table → its WHERE clause without locations) is
+/// the `FROM` of a `SELECT * ... WHERE <that clause>` node, i.e. that the row-level rewrite missed none.
+pub fn check_filtered(stmt: &Json, required: &[(String, Json)]) -> Result<(), GuardError> {
+    if required.is_empty() {
+        return Ok(());
+    }
+    let mut guarded: Vec<*const Json> = Vec::new();
+    filtered_walk(stmt, required, &mut guarded)
+}
+
+fn filtered_walk(
+    v: &Json,
+    required: &[(String, Json)],
+    guarded: &mut Vec<*const Json>,
+) -> Result<(), GuardError> {
+    let fields = match v {
+        Json::Arr(items) => {
+            return items
+                .iter()
+                .try_for_each(|i| filtered_walk(i, required, guarded))
+        }
+        Json::Obj(fields) => fields,
+        _ => return Ok(()),
+    };
+    match v.str_of("type") {
+        Some("SELECT_NODE") => {
+            if let Some(from) = v
+                .get("from_table")
+                .filter(|f| f.str_of("type") == Some("BASE_TABLE"))
+            {
+                let table = from.str_of("table_name").unwrap_or_default().to_lowercase();
+                let star_only = v
+                    .get("select_list")
+                    .and_then(Json::as_array)
+                    .is_some_and(|l| {
+                        l.len() == 1
+                            && l[0].str_of("class") == Some("STAR")
+                            && matches!(l[0].get("expr"), Some(Json::Null))
+                    });
+                let clause = v.get("where_clause").map(without_locations);
+                let matches = required
+                    .iter()
+                    .any(|(t, want)| *t == table && clause.as_ref() == Some(want));
+                if star_only && matches {
+                    guarded.push(from as *const Json);
+                }
+            }
+        }
+        Some("BASE_TABLE") => {
+            let table = v.str_of("table_name").unwrap_or_default().to_lowercase();
+            let schema = v.str_of("schema_name").unwrap_or_default().to_lowercase();
+            let lake_schema = matches!(schema.as_str(), "" | "main" | "public");
+            if lake_schema
+                && required.iter().any(|(t, _)| *t == table)
+                && !guarded.contains(&(v as *const Json))
+            {
+                return Err(GuardError::Forbidden(format!(
+                    "the row-level policy of {table} could not be applied to this statement"
+                )));
+            }
+        }
+        _ => {}
+    }
+    fields
+        .iter()
+        .try_for_each(|(_, f)| filtered_walk(f, required, guarded))
+}
