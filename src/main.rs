@@ -177,7 +177,7 @@ fn load_config(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<config:
 }
 
 fn ask(config: Option<PathBuf>, data: Option<PathBuf>, question: &str) -> Result<()> {
-    use retail_insights::engine::{CancelToken, CollectSink, Engine};
+    use retail_insights::engine::{CancelToken, CollectSink};
     use retail_insights::wire::handler::Session;
     let cfg = load_config(config, data)?;
     if std::env::var_os("INSIGHTS_LOG").is_some() {
