@@ -436,3 +436,18 @@ fn errors_map_to_sqlstates() {
             .collect()
     );
 }
+
+#[test]
+fn checks_are_fast() {
+    let g = guard();
+    let sql = "WITH m AS (SELECT region, date_trunc('month', sold_at) AS m, sum(amount) AS r FROM sales \
+               JOIN stores USING (store_id) WHERE amount > 0 GROUP BY ALL) \
+               SELECT region, m, r, r - lag(r) OVER (PARTITION BY region ORDER BY m) AS delta FROM m ORDER BY 1, 2";
+    let t0 = std::time::Instant::now();
+    for _ in 0..200 {
+        assert!(g.check_with_cap(sql, Some(1000)).is_ok());
+    }
+    let per = t0.elapsed() / 200;
+    eprintln!("one check: {per:?}");
+    assert!(per < std::time::Duration::from_millis(50), "{per:?}");
+}
