@@ -39,6 +39,17 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Answer a plain-English question in-process (the same path as `/*ask*/` over the wire).
+    Ask {
+        /// The question, e.g. "top 5 categories by revenue in 2024".
+        question: String,
+        /// Lake directory (default: the demo lake).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// TOML configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Generate the deterministic demo retail lake.
     DemoData {
         #[arg(long)]
@@ -98,6 +109,11 @@ fn run(cli: Cli) -> Result<()> {
             data,
             demo,
         } => serve(config, listen, data, demo),
+        Command::Ask {
+            question,
+            data,
+            config,
+        } => ask(config, data, &question),
     }
 }
 
@@ -146,6 +162,54 @@ fn serve(
         server::run(listener, state, shutdown_signal()).await;
         Ok(())
     })
+}
+
+fn load_config(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<config::Config> {
+    let mut raw = match &config {
+        Some(path) => RawConfig::from_file(path)?,
+        None => RawConfig::default(),
+    };
+    raw.apply_env(std::env::vars())?;
+    if let Some(d) = data {
+        raw.data = Some(d);
+    }
+    Ok(raw.build()?)
+}
+
+fn ask(config: Option<PathBuf>, data: Option<PathBuf>, question: &str) -> Result<()> {
+    use retail_insights::engine::{CancelToken, CollectSink, Engine};
+    use retail_insights::wire::handler::Session;
+    let cfg = load_config(config, data)?;
+    if std::env::var_os("INSIGHTS_LOG").is_some() {
+        init_tracing(false);
+    }
+    let engine = DuckEngine::open(&EngineOptions::from_config(&cfg.data, &cfg))
+        .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
+    let state = wire::ServerState::new(cfg, Arc::new(engine));
+    let session = Session::new(state.clone(), state.engine.open_session()?);
+    let answer = match session.plan_question(question) {
+        Ok(a) => a,
+        Err(e) => {
+            let info: pgwire::error::ErrorInfo = e.into();
+            println!("{}", info.message);
+            if let Some(h) = info.hint {
+                println!("{h}");
+            }
+            anyhow::bail!("question not answered ({})", info.code);
+        }
+    };
+    let mut sink = CollectSink::default();
+    session
+        .engine
+        .execute(&answer.sql, &[], &CancelToken::new(), &mut sink)?;
+    println!(
+        "{}",
+        duckdb::arrow::util::pretty::pretty_format_batches(&sink.batches)?
+    );
+    for n in &answer.notices {
+        println!("NOTICE: {n}");
+    }
+    Ok(())
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -2,3 +2,4 @@
 //! (measures, dimensions, synonyms, joins) is loaded from `catalog/*.yaml|toml` or inferred from the schema.
 
 pub mod schema;
+pub mod semantic;

@@ -49,11 +49,26 @@ pub struct DuckEngine {
     shared: Arc<Shared>,
 }
 
+/// Statements to run once the lake's views exist and before the sandbox is locked (e.g. the pg_catalog
+/// emulation's views and macros, built from the lake's tables).
+pub type SetupFn = Arc<dyn Fn(&LakeSnapshot) -> Vec<String> + Send + Sync>;
+
 /// How to open the engine.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineOptions {
     pub data_dir: PathBuf,
     pub sandbox: SandboxConfig,
+    pub setup: Vec<SetupFn>,
+}
+
+impl std::fmt::Debug for EngineOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineOptions")
+            .field("data_dir", &self.data_dir)
+            .field("sandbox", &self.sandbox)
+            .field("setup", &self.setup.len())
+            .finish()
+    }
 }
 
 impl EngineOptions {
@@ -76,6 +91,7 @@ impl EngineOptions {
                 max_temp_directory_size: cfg.max_temp_directory_size.clone(),
             },
             data_dir,
+            setup: Vec::new(),
         }
     }
 }
@@ -97,6 +113,13 @@ impl DuckEngine {
             base.execute_batch(&discover::view_sql(t))?;
         }
         let snapshot = discover::snapshot(&base, &tables)?;
+        for setup in &opts.setup {
+            for stmt in setup(&snapshot) {
+                base.execute_batch(&stmt).map_err(|e| {
+                    EngineError::internal(format!("engine setup failed at `{stmt}`: {e}"))
+                })?;
+            }
+        }
         sandbox::lock_down(&base, &opts.sandbox)?;
         // SAFETY: as above.
         let describer = unsafe { Describer::connect(raw) }?;

@@ -45,6 +45,24 @@ pub trait ResultSink {
     fn batch(&mut self, batch: RecordBatch) -> bool;
 }
 
+/// A sink that keeps the whole result: for small results only (the `ask` command, tests).
+#[derive(Default)]
+pub struct CollectSink {
+    pub columns: Vec<ColumnDesc>,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl ResultSink for CollectSink {
+    fn columns(&mut self, columns: Vec<ColumnDesc>) -> bool {
+        self.columns = columns;
+        true
+    }
+    fn batch(&mut self, batch: RecordBatch) -> bool {
+        self.batches.push(batch);
+        true
+    }
+}
+
 /// The engine as a whole: one per server.
 pub trait Engine: Send + Sync + 'static {
     /// Opens one client's session (one engine connection per client session).

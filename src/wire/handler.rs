@@ -19,7 +19,9 @@ use pgwire::api::{
     ClientInfo, ClientPortalStore, PgWireConnectionState, PgWireServerHandlers, Type,
 };
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
-use pgwire::messages::response::{EmptyQueryResponse, ReadyForQuery, TransactionStatus};
+use pgwire::messages::response::{
+    EmptyQueryResponse, NoticeResponse, ReadyForQuery, TransactionStatus,
+};
 use pgwire::messages::simplequery::Query;
 use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::PgWireBackendMessage;
@@ -28,6 +30,8 @@ use super::cancel::CancelRouter;
 use super::sqlstate::{self, user_error};
 use super::types::{field_infos, pg_type};
 use super::{exec, params, ServerState};
+use crate::agent::marker::extract_question;
+use crate::agent::nl::{Intent, NlContext, NlError};
 use crate::engine::{CancelToken, ColumnDesc, Description, EngineSession, SqlType};
 use crate::pgcompat::session::{self as sess, Reply, SessionCommand, SessionError, Settings};
 use crate::pgcompat::split;
@@ -43,6 +47,8 @@ pub struct Session {
     pub cancel: CancelToken,
     settings: Mutex<Settings>,
     user: Mutex<String>,
+    /// The last answered question's intent, for follow-ups ("and in 2024?").
+    last_intent: Mutex<Option<Intent>>,
     /// The backend key, to unregister from the cancel registry when the connection ends.
     key: Mutex<Option<(i32, Bytes)>>,
 }
@@ -56,6 +62,7 @@ impl Session {
             cancel: CancelToken::new(),
             settings: Mutex::new(settings),
             user: Mutex::new(String::new()),
+            last_intent: Mutex::new(None),
             key: Mutex::new(None),
         }
     }
@@ -81,6 +88,74 @@ impl Session {
     pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
         Ok(sql.to_owned())
     }
+
+    /// Checks SQL written by the NL engine: the same guard as users' SQL, with the NL row cap.
+    pub fn check_nl_sql(&self, sql: &str) -> PgWireResult<String> {
+        self.check_sql(sql)
+    }
+
+    /// Reads a plain-English question into checked SQL plus the notices that explain it.
+    pub fn plan_question(&self, question: &str) -> PgWireResult<Answer> {
+        let nl = self.state.nl.clone();
+        let ctx = NlContext {
+            anchor: nl.model().latest_date(),
+            previous: self.last_intent.lock().ok().and_then(|p| p.clone()),
+        };
+        let plan = nl.plan(question, &ctx).map_err(|e| match e {
+            NlError::Refuse { reason } => user_error(sqlstate::INSUFFICIENT_PRIVILEGE, reason),
+            NlError::Clarify {
+                message,
+                suggestions,
+            } => {
+                let hint = if suggestions.is_empty() {
+                    "Ask /*ask: what can you answer? */ for the measures and dimensions I know."
+                        .to_owned()
+                } else {
+                    format!(
+                        "Questions I can answer: {}",
+                        suggestions
+                            .iter()
+                            .map(|s| format!("\"{s}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                sqlstate::user_error_hint(sqlstate::NEEDS_CLARIFICATION, message, hint)
+            }
+        })?;
+        let sql = self.check_nl_sql(&plan.sql)?;
+        let mut notices = vec![plan.interpretation.clone()];
+        notices.extend(plan.notes.iter().cloned());
+        notices.push(format!("SQL: {}", plan.sql));
+        Ok(Answer {
+            sql,
+            notices,
+            intent: plan.intent,
+        })
+    }
+
+    /// Remembers an answered question for follow-ups.
+    pub fn remember(&self, intent: &Intent) {
+        if let Ok(mut p) = self.last_intent.lock() {
+            *p = Some(intent.clone());
+        }
+    }
+}
+
+/// A question read into SQL.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub sql: String,
+    pub notices: Vec<String>,
+    pub intent: Intent,
+}
+
+fn notice(text: &str) -> PgWireBackendMessage {
+    PgWireBackendMessage::NoticeResponse(NoticeResponse::from(ErrorInfo::new(
+        "NOTICE".to_owned(),
+        "00000".to_owned(),
+        text.to_owned(),
+    )))
 }
 
 impl Drop for Session {
@@ -99,6 +174,8 @@ pub enum Kind {
     Empty,
     Session(SessionCommand),
     Sql(String),
+    /// A plain-English question, already read into SQL at Parse time (so Describe knows the answer's shape).
+    Ask(Answer),
 }
 
 /// A parsed (extended protocol) statement.
@@ -294,6 +371,58 @@ impl ConnHandler {
         send_query_response(client, started.response, true).await
     }
 
+    /// Answers a plain-English question (simple protocol): notices, then the rows.
+    async fn run_ask<C>(
+        &self,
+        client: &mut C,
+        question: &str,
+        status: &TransactionStatus,
+    ) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if *status == TransactionStatus::Error {
+            return Err(user_error(
+                IN_FAILED_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            ));
+        }
+        let answer = self.session.plan_question(question)?;
+        let started = self.start_answer(client, &answer, Vec::new()).await?;
+        send_query_response(client, started.response, true).await
+    }
+
+    /// Sends an answer's notices and starts its query.
+    async fn start_answer<C>(
+        &self,
+        client: &mut C,
+        answer: &Answer,
+        binary: Vec<bool>,
+    ) -> PgWireResult<exec::Started>
+    where
+        C: Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let timeout = self.session.settings().statement_timeout();
+        let started = exec::start(
+            self.session.engine.clone(),
+            self.session.cancel.clone(),
+            answer.sql.clone(),
+            Vec::new(),
+            binary,
+            timeout,
+        )
+        .await?;
+        for n in &answer.notices {
+            client.feed(notice(n)).await?;
+        }
+        self.session.remember(&answer.intent);
+        Ok(started)
+    }
+
     /// Sends ParameterStatus after SET/RESET of a reported setting, as PostgreSQL does.
     async fn report_parameter<C>(&self, client: &mut C, cmd: &SessionCommand) -> PgWireResult<()>
     where
@@ -338,6 +467,26 @@ impl SimpleQueryHandler for ConnHandler {
         }
         client.set_state(PgWireConnectionState::QueryInProgress);
         let mut status = client.transaction_status();
+        if let Some(question) = extract_question(&query.query) {
+            if let Err(e) = self.run_ask(client, &question, &status).await {
+                if matches!(e, PgWireError::IoError(_)) {
+                    return Err(e);
+                }
+                let info: ErrorInfo = e.into();
+                client
+                    .feed(PgWireBackendMessage::ErrorResponse(info.into()))
+                    .await?;
+                status = status.to_error_state();
+            }
+            client.set_state(PgWireConnectionState::ReadyForQuery);
+            client.set_transaction_status(status);
+            client
+                .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                    status,
+                )))
+                .await?;
+            return Ok(());
+        }
         let statements = split::split_statements(&query.query);
         if statements.is_empty() {
             client
@@ -422,6 +571,18 @@ impl QueryParser for StatementParser {
                 desc: Description::default(),
             })));
         }
+        if let Some(question) = extract_question(sql) {
+            let answer = self.session.plan_question(&question)?;
+            let engine = self.session.engine.clone();
+            let to_describe = answer.sql.clone();
+            let desc = tokio::task::spawn_blocking(move || engine.describe(&to_describe))
+                .await
+                .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
+            return Ok(Some(Arc::new(Prepared {
+                kind: Kind::Ask(answer),
+                desc,
+            })));
+        }
         if let Some(cmd) = sess::parse(sql) {
             let desc = Description {
                 params: vec![],
@@ -496,6 +657,11 @@ impl ExtendedQueryHandler for ConnHandler {
         }
         match &prepared.kind {
             Kind::Empty => Ok(Response::EmptyQuery),
+            Kind::Ask(answer) => {
+                let flags = binary_flags(&portal.result_column_format, prepared.desc.columns.len());
+                let started = self.start_answer(client, answer, flags).await?;
+                Ok(Response::Query(started.response))
+            }
             Kind::Session(cmd) => {
                 let reply = self.session.settings().apply(cmd).map_err(session_error)?;
                 Ok(match reply {

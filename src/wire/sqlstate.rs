@@ -25,6 +25,8 @@ pub const IO_ERROR: &str = "58030";
 pub const INVALID_PARAMETER_VALUE: &str = "22023";
 pub const PROTOCOL_VIOLATION: &str = "08P01";
 pub const INTERNAL_ERROR: &str = "XX000";
+/// A plain-English question the engine could not read with confidence (class 42: the request cannot run).
+pub const NEEDS_CLARIFICATION: &str = "42000";
 
 /// Builds a user-facing error with a SQLSTATE.
 pub fn user_error(code: &str, message: impl Into<String>) -> PgWireError {

@@ -1,0 +1,152 @@
+//! The engine's reading of a question, independent of SQL: measures, groupings, filters, periods and
+//! the question's shape. Kept across turns so follow-ups ("and in 2024?") can amend the last one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::semantic::Grain;
+
+use super::time::Period;
+
+/// A measure as asked: by name, optionally averaged per row ("average quantity").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureRef {
+    pub name: String,
+    #[serde(default)]
+    pub average: bool,
+}
+
+/// One grouping key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupKey {
+    /// A dimension, by name.
+    Dim(String),
+    /// An entity table, shown by its display column.
+    Entity(String),
+    /// A time grain of the base table's time dimension.
+    Grain(Grain),
+}
+
+/// A filter on a dimension's known values (or a flag when `values` is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    pub dim: String,
+    pub values: Vec<String>,
+    pub negate: bool,
+}
+
+/// How growth is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GrowthKind {
+    /// The period against the same period a year before (one column each, plus growth).
+    YearOverYear,
+    /// Each time bucket against the previous one (LAG over the grain).
+    PeriodOverPeriod,
+}
+
+/// The question's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Shape {
+    #[default]
+    Aggregate,
+    /// Ranked groups: top/bottom N by the first measure (`n` None = all, ordered).
+    Top {
+        n: Option<u32>,
+        desc: bool,
+    },
+    /// Each group's share of the total of the first measure; `focus` keeps only the named values
+    /// ("share of revenue from Online").
+    Share {
+        focus: Option<Filter>,
+    },
+    Growth(GrowthKind),
+    /// One column per period.
+    Compare,
+    /// Distinct values of the grouping keys.
+    List,
+    /// Rows of an entity table ("how many stores per region").
+    CountRows {
+        table: String,
+    },
+    /// Number of distinct values of a dimension.
+    CountValues,
+}
+
+/// Everything the engine understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Intent {
+    pub measures: Vec<MeasureRef>,
+    pub group_by: Vec<GroupKey>,
+    pub filters: Vec<Filter>,
+    pub periods: Vec<Period>,
+    pub shape: Shape,
+}
+
+impl Intent {
+    /// Adds a grouping key once.
+    pub fn add_group(&mut self, key: GroupKey) {
+        if !self.group_by.contains(&key) {
+            self.group_by.push(key);
+        }
+    }
+
+    /// Adds a measure once.
+    pub fn add_measure(&mut self, name: &str, average: bool) {
+        let m = MeasureRef {
+            name: name.to_string(),
+            average,
+        };
+        if !self.measures.contains(&m) {
+            self.measures.push(m);
+        }
+    }
+
+    /// Adds a value filter, merging values of the same dimension and sign.
+    pub fn add_filter(&mut self, dim: &str, value: Option<&str>, negate: bool) {
+        if let Some(f) = self
+            .filters
+            .iter_mut()
+            .find(|f| f.dim == dim && f.negate == negate)
+        {
+            if let Some(v) = value {
+                if !f.values.iter().any(|x| x == v) {
+                    f.values.push(v.to_string());
+                }
+            }
+            return;
+        }
+        self.filters.push(Filter {
+            dim: dim.to_string(),
+            values: value.map(|v| vec![v.to_string()]).unwrap_or_default(),
+            negate,
+        });
+    }
+
+    /// Amends a previous intent with what a follow-up question says: new periods replace old ones,
+    /// new measures replace old ones ("what about orders?"), filters and groupings are added.
+    pub fn amend(prev: &Intent, new: &Intent, replace_groups: bool) -> Intent {
+        let mut out = prev.clone();
+        if !new.periods.is_empty() {
+            out.periods = new.periods.clone();
+            if new.periods.len() < 2 && out.shape == Shape::Compare {
+                out.shape = Shape::Aggregate;
+            }
+        }
+        if !new.measures.is_empty() {
+            out.measures = new.measures.clone();
+        }
+        for f in &new.filters {
+            out.filters.retain(|g| g.dim != f.dim);
+            out.filters.push(f.clone());
+        }
+        if replace_groups && !new.group_by.is_empty() {
+            out.group_by.clear();
+        }
+        for g in &new.group_by {
+            out.add_group(g.clone());
+        }
+        if new.shape != Shape::Aggregate {
+            out.shape = new.shape.clone();
+        }
+        out
+    }
+}

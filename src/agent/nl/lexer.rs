@@ -1,0 +1,569 @@
+//! Turns a question into normalised tokens (lowercase words, numbers, a few symbols) and stems.
+//! Everything downstream (time expressions, linking, shapes) matches on these tokens, never on raw text.
+
+/// One token of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Lowercase text (`&` becomes `and`, apostrophes are dropped).
+    pub text: String,
+    /// The text as typed (for messages and capitalisation checks).
+    pub orig: String,
+    /// Numeric value of a number token (digits or a number word).
+    pub number: Option<f64>,
+    /// Whether the token is a symbol such as `%` or `/`.
+    pub symbol: bool,
+}
+
+impl Token {
+    /// The stem used for matching words against the catalog.
+    pub fn stem(&self) -> String {
+        stem(&self.text)
+    }
+
+    /// Whether the token is an integer in a plausible year range.
+    pub fn year(&self) -> Option<i32> {
+        match self.number {
+            Some(n)
+                if n.fract() == 0.0 && (1900.0..=2100.0).contains(&n) && self.text.len() == 4 =>
+            {
+                Some(n as i32)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the token is a small positive integer (for "top 5", "last 3 months").
+    pub fn count(&self) -> Option<u32> {
+        match self.number {
+            Some(n) if n.fract() == 0.0 && (1.0..=1000.0).contains(&n) && self.year().is_none() => {
+                Some(n as u32)
+            }
+            _ => None,
+        }
+    }
+}
+
+const NUMBER_WORDS: [(&str, f64); 20] = [
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("fifteen", 15.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("fifty", 50.0),
+    ("hundred", 100.0),
+    ("dozen", 12.0),
+    ("single", 1.0),
+    ("a couple", 2.0),
+];
+
+/// Splits text into tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, out: &mut Vec<Token>| {
+        if cur.is_empty() {
+            return;
+        }
+        let orig = std::mem::take(cur);
+        let text = orig.to_lowercase();
+        let number = text.replace(',', "").parse::<f64>().ok().or_else(|| {
+            NUMBER_WORDS
+                .iter()
+                .find(|(w, _)| *w == text)
+                .map(|(_, n)| *n)
+        });
+        out.push(Token {
+            text,
+            orig,
+            number,
+            symbol: false,
+        });
+    };
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &ch) in chars.iter().enumerate() {
+        let next_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        if ch.is_alphanumeric() {
+            cur.push(ch);
+        } else if (ch == '.' || ch == ',') && prev_digit && next_digit && !cur.is_empty() {
+            cur.push(ch);
+        } else if ch == '\'' || ch == '\u{2019}' {
+            // "what's" -> "whats"; "customers'" -> "customers"
+        } else {
+            flush(&mut cur, &mut out);
+            let sym = match ch {
+                '&' => Some("and"),
+                '%' => Some("%"),
+                '/' => Some("/"),
+                '*' => Some("*"),
+                ';' => Some(";"),
+                '?' | '!' | '.' | ',' | ':' => Some(","),
+                _ => None,
+            };
+            if let Some(s) = sym {
+                out.push(Token {
+                    text: s.to_string(),
+                    orig: ch.to_string(),
+                    number: None,
+                    symbol: s != "and",
+                });
+            }
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// A light stemmer: lowercase singular, so "categories" ~ "category", "stores" ~ "store".
+pub fn stem(word: &str) -> String {
+    let w = word.to_lowercase();
+    if w.len() <= 3 || w.chars().any(|c| c.is_ascii_digit()) {
+        return w;
+    }
+    if let Some(s) = w.strip_suffix("ies") {
+        return format!("{s}y");
+    }
+    for suf in ["sses", "shes", "ches", "xes"] {
+        if w.ends_with(suf) {
+            return w[..w.len() - 2].to_string();
+        }
+    }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..w.len() - 1].to_string();
+    }
+    w
+}
+
+/// Stems each word of a phrase and joins them with single spaces (the lexicon key).
+pub fn phrase_key(text: &str) -> String {
+    tokenize(text)
+        .iter()
+        .filter(|t| !t.symbol)
+        .map(|t| t.stem())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Edit distance with transpositions (optimal string alignment), capped for speed.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > 2 {
+        return 3;
+    }
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+/// Words that carry no catalog meaning: question words, verbs of asking, articles, fillers.
+/// Shape keywords (top, by, share, ...) are listed too so they never count as unknown words.
+pub const FILLER: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "to",
+    "from",
+    "with",
+    "and",
+    "or",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "do",
+    "does",
+    "did",
+    "done",
+    "doing",
+    "have",
+    "has",
+    "had",
+    "what",
+    "whats",
+    "which",
+    "who",
+    "whom",
+    "how",
+    "many",
+    "much",
+    "when",
+    "where",
+    "why",
+    "me",
+    "my",
+    "we",
+    "our",
+    "us",
+    "i",
+    "you",
+    "your",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "their",
+    "they",
+    "them",
+    "show",
+    "give",
+    "tell",
+    "get",
+    "got",
+    "list",
+    "display",
+    "find",
+    "see",
+    "let",
+    "know",
+    "want",
+    "need",
+    "please",
+    "can",
+    "could",
+    "would",
+    "should",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "total",
+    "overall",
+    "all",
+    "any",
+    "some",
+    "each",
+    "every",
+    "per",
+    "by",
+    "as",
+    "into",
+    "across",
+    "over",
+    "under",
+    "between",
+    "than",
+    "then",
+    "vs",
+    "versus",
+    "compare",
+    "compared",
+    "comparison",
+    "against",
+    "top",
+    "bottom",
+    "highest",
+    "lowest",
+    "most",
+    "least",
+    "best",
+    "worst",
+    "biggest",
+    "largest",
+    "smallest",
+    "fewest",
+    "greatest",
+    "maximum",
+    "minimum",
+    "max",
+    "min",
+    "more",
+    "less",
+    "number",
+    "count",
+    "amount",
+    "share",
+    "percentage",
+    "percent",
+    "proportion",
+    "fraction",
+    "contribution",
+    "%",
+    "growth",
+    "change",
+    "increase",
+    "decrease",
+    "decline",
+    "grew",
+    "grow",
+    "trend",
+    "trends",
+    "over",
+    "time",
+    "yoy",
+    "mom",
+    "qoq",
+    "year",
+    "month",
+    "quarter",
+    "week",
+    "day",
+    "monthly",
+    "quarterly",
+    "yearly",
+    "annual",
+    "annually",
+    "weekly",
+    "daily",
+    "average",
+    "avg",
+    "mean",
+    "typical",
+    "distinct",
+    "unique",
+    "different",
+    "excluding",
+    "exclude",
+    "except",
+    "without",
+    "not",
+    "non",
+    "no",
+    "only",
+    "just",
+    "also",
+    "too",
+    "again",
+    "instead",
+    "same",
+    "breakdown",
+    "break",
+    "down",
+    "split",
+    "broken",
+    "grouped",
+    "group",
+    "sorted",
+    "sort",
+    "order",
+    "ordered",
+    "ranked",
+    "rank",
+    "ranking",
+    "selling",
+    "sold",
+    "sell",
+    "sells",
+    "bought",
+    "buy",
+    "buying",
+    "purchased",
+    "purchase",
+    "made",
+    "make",
+    "placed",
+    "place",
+    "generated",
+    "generate",
+    "brought",
+    "earned",
+    "spent",
+    "something",
+    "anything",
+    "data",
+    "value",
+    "values",
+    "figure",
+    "figures",
+    "numbers",
+    "stats",
+    "statistics",
+    "breakdown",
+    "performance",
+    "performed",
+    "perform",
+    "doing",
+    "did",
+    "happen",
+    "happened",
+    "so",
+    "far",
+    "date",
+    "to",
+    "through",
+    "thru",
+    "until",
+    "till",
+    "since",
+    "before",
+    "after",
+    "during",
+    "within",
+    "last",
+    "past",
+    "previous",
+    "prior",
+    "this",
+    "current",
+    "latest",
+    "recent",
+    "next",
+    "ytd",
+    "mtd",
+    "qtd",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "half",
+    "h1",
+    "h2",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "today",
+    "yesterday",
+    "ago",
+    "about",
+    "and",
+    "if",
+    "whose",
+    "where",
+    "while",
+    "up",
+    "out",
+    "off",
+    "own",
+    "other",
+    "others",
+    "rest",
+    "via",
+    "through",
+    "kind",
+    "type",
+    "types",
+    "ones",
+    "one",
+    "s",
+    ",",
+    "?",
+    "like",
+    "look",
+    "looks",
+    "looking",
+    "level",
+    "levels",
+    "volume",
+    "wise",
+    "respectively",
+    "them",
+    "versus",
+    "top",
+    "dollar",
+    "dollars",
+    "come",
+    "came",
+    "coming",
+    "go",
+    "went",
+    "each",
+    "individual",
+    "every",
+    "separately",
+    "respective",
+    "currently",
+    "exist",
+    "exists",
+    "existing",
+    "available",
+    "we've",
+    "weve",
+    "ive",
+    "im",
+    "whole",
+    "entire",
+    "full",
+    "calendar",
+    "being",
+    "based",
+    "term",
+    "terms",
+    "regarding",
+    "concerning",
+    "lines",
+    "items",
+    "line",
+    "item",
+    "per",
+    "vs",
+];
+
+/// Whether a word carries no catalog meaning.
+pub fn is_filler(word: &str) -> bool {
+    FILLER.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizes_and_normalises() {
+        let t = tokenize("What's the revenue for Home & Kitchen in Q4 2023?");
+        let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["whats", "the", "revenue", "for", "home", "and", "kitchen", "in", "q4", "2023", ","]
+        );
+        assert_eq!(t[9].year(), Some(2023));
+        assert_eq!(tokenize("top five")[1].count(), Some(5));
+        assert_eq!(tokenize("year-over-year").len(), 3);
+    }
+
+    #[test]
+    fn stems_plurals() {
+        assert_eq!(stem("categories"), "category");
+        assert_eq!(stem("stores"), "store");
+        assert_eq!(stem("boxes"), "box");
+        assert_eq!(stem("business"), "business");
+        assert_eq!(phrase_key("Product Categories"), "product category");
+    }
+
+    #[test]
+    fn measures_edit_distance() {
+        assert_eq!(edit_distance("revnue", "revenue"), 1);
+        assert_eq!(edit_distance("categroy", "category"), 1);
+        assert!(edit_distance("colour", "category") > 2);
+    }
+}

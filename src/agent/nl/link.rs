@@ -1,0 +1,293 @@
+//! Links question words to the catalog: measures, dimensions, dimension values, entities and grains,
+//! by exact phrase, synonym, stem/plural, and (for typos) a small edit distance. Longest phrase wins.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::catalog::semantic::{DimensionKind, Grain, SemanticModel};
+
+use super::lexer::{edit_distance, is_filler, phrase_key, Token};
+
+/// What a phrase can mean.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Measure(usize),
+    Dimension(usize),
+    /// A known value of a dimension (index, value as stored).
+    Value(usize, String),
+    /// A table's entity ("product" → products, shown by its display column).
+    Entity(usize),
+    /// A boolean flag dimension ("returned").
+    Flag(usize),
+    /// A time grain word ("month", "monthly"); the bool says the word implies grouping ("monthly").
+    Grain(Grain, bool),
+    /// A word naming the time dimension itself ("order date"): carries no filter.
+    TimeWord,
+}
+
+/// A linked span of tokens.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub start: usize,
+    pub end: usize,
+    pub targets: Vec<Target>,
+}
+
+/// The phrase dictionary built once per model.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    phrases: HashMap<String, Vec<Target>>,
+    max_len: usize,
+    vocab: Vec<String>,
+    vocab_set: HashSet<String>,
+}
+
+impl Lexicon {
+    /// Builds the dictionary from the model's names, synonyms and known values.
+    pub fn new(model: &SemanticModel) -> Self {
+        let mut lx = Lexicon::default();
+        for (i, m) in model.measures.iter().enumerate() {
+            lx.add(&m.name, Target::Measure(i));
+            for s in &m.synonyms {
+                lx.add(s, Target::Measure(i));
+            }
+        }
+        for (ti, t) in model.tables.iter().enumerate() {
+            if let Some(e) = &t.entity {
+                lx.add(e, Target::Entity(ti));
+                for s in &t.synonyms {
+                    lx.add(s, Target::Entity(ti));
+                }
+                if let Some(d) = &t.display {
+                    lx.add(&format!("{e} name"), Target::Entity(ti));
+                    lx.add(
+                        &crate::catalog::semantic::words(d).join(" "),
+                        Target::Entity(ti),
+                    );
+                }
+            }
+        }
+        for (i, d) in model.dimensions.iter().enumerate() {
+            let target = if d.kind == DimensionKind::Flag {
+                Target::Flag(i)
+            } else {
+                Target::Dimension(i)
+            };
+            lx.add(&d.name, target.clone());
+            for s in &d.synonyms {
+                lx.add(s, target.clone());
+            }
+            let col_words = crate::catalog::semantic::words(&d.column).join(" ");
+            if lx.lookup(&phrase_key(&col_words)).is_none() {
+                lx.add(&col_words, target.clone());
+            }
+            if let Some(e) = model.table(&d.table).and_then(|t| t.entity.clone()) {
+                if !d.name.starts_with(&e) {
+                    lx.add(&format!("{e} {}", d.name), target.clone());
+                }
+            }
+            if d.kind == DimensionKind::Category {
+                for v in &d.values {
+                    if !v.trim().is_empty() {
+                        lx.add(v, Target::Value(i, v.clone()));
+                    }
+                }
+            }
+        }
+        for td in &model.time_dimensions {
+            lx.add(&td.name, Target::TimeWord);
+            for s in &td.synonyms {
+                lx.add(s, Target::TimeWord);
+            }
+        }
+        let grains = [
+            ("day", Grain::Day, false),
+            ("daily", Grain::Day, true),
+            ("date", Grain::Day, false),
+            ("week", Grain::Week, false),
+            ("weekly", Grain::Week, true),
+            ("month", Grain::Month, false),
+            ("monthly", Grain::Month, true),
+            ("quarter", Grain::Quarter, false),
+            ("quarterly", Grain::Quarter, true),
+            ("year", Grain::Year, false),
+            ("yearly", Grain::Year, true),
+            ("annual", Grain::Year, true),
+            ("annually", Grain::Year, true),
+        ];
+        for (w, g, implied) in grains {
+            lx.phrases
+                .entry(phrase_key(w))
+                .or_default()
+                .retain(|t| *t != Target::TimeWord);
+            lx.add(w, Target::Grain(g, implied));
+        }
+        lx.vocab = lx.vocab_set.iter().cloned().collect();
+        lx.vocab.sort();
+        lx
+    }
+
+    fn add(&mut self, phrase: &str, target: Target) {
+        let key = phrase_key(phrase);
+        if key.is_empty() {
+            return;
+        }
+        let len = key.split(' ').count();
+        self.max_len = self.max_len.max(len);
+        for w in key.split(' ') {
+            if w.len() >= 4 && !w.chars().any(|c| c.is_ascii_digit()) {
+                self.vocab_set.insert(w.to_string());
+            }
+        }
+        let entry = self.phrases.entry(key).or_default();
+        if !entry.contains(&target) {
+            entry.push(target);
+        }
+    }
+
+    fn lookup(&self, key: &str) -> Option<&Vec<Target>> {
+        self.phrases.get(key)
+    }
+
+    /// Corrects a typo to a catalog word when exactly one word is close enough.
+    pub fn correct(&self, word: &str) -> Option<String> {
+        if word.len() < 4 || is_filler(word) || word.chars().any(|c| !c.is_alphabetic()) {
+            return None;
+        }
+        let stemmed = super::lexer::stem(word);
+        if self.vocab_set.contains(&stemmed) {
+            return None;
+        }
+        let limit = if stemmed.len() >= 8 { 2 } else { 1 };
+        let mut best: Option<(usize, &String)> = None;
+        let mut tie = false;
+        for v in &self.vocab {
+            let dist = edit_distance(&stemmed, v).min(edit_distance(word, v));
+            if dist <= limit {
+                match best {
+                    Some((b, _)) if dist > b => {}
+                    Some((b, _)) if dist == b => tie = true,
+                    _ => {
+                        best = Some((dist, v));
+                        tie = false;
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, v)) if !tie => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    /// Links tokens left to right, longest phrase first. `skip` marks tokens already used (time).
+    /// Returns the links and the typo corrections made (typed word, read as).
+    pub fn link(&self, tokens: &[Token], skip: &[bool]) -> (Vec<Link>, Vec<(String, String)>) {
+        let mut stems: Vec<String> = tokens.iter().map(|t| t.stem()).collect();
+        let mut fixes = Vec::new();
+        let mut links = Vec::new();
+        let mut i = 0;
+        let n = tokens.len();
+        while i < n {
+            if skip[i] || tokens[i].symbol {
+                i += 1;
+                continue;
+            }
+            let mut found = None;
+            for pass in 0..2 {
+                let max = self.max_len.min(n - i);
+                for len in (1..=max).rev() {
+                    if (i..i + len).any(|k| skip[k] || tokens[k].symbol) {
+                        continue;
+                    }
+                    let key = stems[i..i + len].join(" ");
+                    if let Some(targets) = self.lookup(&key) {
+                        found = Some((len, targets.clone()));
+                        break;
+                    }
+                }
+                if found.is_some() || pass == 1 {
+                    break;
+                }
+                // Typo pass: correct unknown words from here on, then retry.
+                let mut changed = false;
+                for k in i..(i + self.max_len).min(n) {
+                    if skip[k] {
+                        break;
+                    }
+                    if let Some(fix) = self.correct(&tokens[k].text) {
+                        fixes.push((tokens[k].orig.clone(), fix.clone()));
+                        stems[k] = fix;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            match found {
+                Some((len, targets)) => {
+                    links.push(Link {
+                        start: i,
+                        end: i + len,
+                        targets,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        (links, fixes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::tokenize;
+    use super::super::tests_support::demo_model;
+    use super::*;
+
+    fn link(q: &str) -> Vec<Vec<Target>> {
+        let m = demo_model();
+        let lx = Lexicon::new(&m);
+        let toks = tokenize(q);
+        let skip = vec![false; toks.len()];
+        lx.link(&toks, &skip)
+            .0
+            .into_iter()
+            .map(|l| l.targets)
+            .collect()
+    }
+
+    #[test]
+    fn links_synonyms_plurals_and_values() {
+        let m = demo_model();
+        let rev = m.measures.iter().position(|x| x.name == "revenue").unwrap();
+        assert_eq!(link("sales")[0], vec![Target::Measure(rev)]);
+        assert_eq!(link("turnover")[0], vec![Target::Measure(rev)]);
+        let cat = m
+            .dimensions
+            .iter()
+            .position(|x| x.name == "category")
+            .unwrap();
+        assert!(link("categories")[0].contains(&Target::Dimension(cat)));
+        assert!(link("product categories")[0].contains(&Target::Dimension(cat)));
+        assert!(link("Home & Kitchen")[0].contains(&Target::Value(cat, "Home & Kitchen".into())));
+        assert!(link("brand a")[0]
+            .iter()
+            .any(|t| matches!(t, Target::Value(_, v) if v == "Brand A")));
+    }
+
+    #[test]
+    fn corrects_typos() {
+        let m = demo_model();
+        let rev = m.measures.iter().position(|x| x.name == "revenue").unwrap();
+        assert_eq!(link("revnue")[0], vec![Target::Measure(rev)]);
+        let cat = m
+            .dimensions
+            .iter()
+            .position(|x| x.name == "category")
+            .unwrap();
+        assert!(link("by categroy")[0].contains(&Target::Dimension(cat)));
+        assert!(link("colour").is_empty());
+    }
+}

@@ -1,0 +1,290 @@
+//! The offline semantic NL→SQL engine: a question goes through safety checks, the lexer, the time
+//! reader, the catalog linker and the shape reader into an [`Intent`], which the SQL builder turns
+//! into a sqlparser AST. Deterministic and catalog-driven: no demo names live in this code.
+
+pub mod clarify;
+pub mod intent;
+pub mod lexer;
+pub mod link;
+pub mod safety;
+pub mod shape;
+pub mod sql;
+pub mod time;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+pub(crate) mod tests_support;
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+
+pub use crate::catalog::semantic::Format;
+use crate::catalog::semantic::{pluralize, SemanticModel};
+pub use intent::{Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape};
+pub use time::Period;
+
+/// Why the engine gives no SQL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NlError {
+    /// The question could not be read with confidence; says what was not understood and what to ask.
+    #[error("{message}")]
+    Clarify {
+        message: String,
+        suggestions: Vec<String>,
+    },
+    /// The request is outside what the engine may do (changing data, files, other topics).
+    #[error("{reason}")]
+    Refuse { reason: String },
+}
+
+/// What the engine knows about the conversation.
+#[derive(Debug, Clone, Default)]
+pub struct NlContext {
+    /// The latest date in the data: relative dates ("last month") are anchored here.
+    pub anchor: Option<NaiveDate>,
+    /// The previous turn's intent, for follow-ups ("and in 2024?").
+    pub previous: Option<Intent>,
+}
+
+/// An answerable plan.
+#[derive(Debug, Clone)]
+pub struct NlPlan {
+    pub sql: String,
+    /// How the question was read, e.g. "read as: revenue by region, 2024".
+    pub interpretation: String,
+    pub notes: Vec<String>,
+    pub intent: Intent,
+    /// Display format of numeric output columns.
+    pub formats: Vec<(String, Format)>,
+}
+
+/// The engine, built once per semantic model.
+#[derive(Debug)]
+pub struct NlEngine {
+    model: Arc<SemanticModel>,
+    lexicon: link::Lexicon,
+}
+
+const FOLLOW_UP_CUES: &[&str] = &[
+    "and", "what", "how", "only", "just", "same", "now", "break", "also", "then", "instead", "but",
+    "split", "drill", "filter", "limit", "show",
+];
+
+impl NlEngine {
+    /// Builds the engine (its phrase dictionary) for a model.
+    pub fn new(model: Arc<SemanticModel>) -> Self {
+        let lexicon = link::Lexicon::new(&model);
+        NlEngine { model, lexicon }
+    }
+
+    /// The model the engine answers from.
+    pub fn model(&self) -> &SemanticModel {
+        &self.model
+    }
+
+    /// Reads a question and plans its SQL.
+    pub fn plan(&self, question: &str, ctx: &NlContext) -> Result<NlPlan, NlError> {
+        let model = &*self.model;
+        let tokens = lexer::tokenize(question);
+        if tokens.iter().all(|t| t.symbol) {
+            return Err(clarify::nothing(model));
+        }
+        if let Some(reason) = safety::refusal(question, &tokens) {
+            return Err(NlError::Refuse { reason });
+        }
+        if safety::is_summary(&tokens) {
+            return Err(NlError::Clarify {
+                message: "Summaries are not answered by the query engine; ask for specific figures instead.".into(),
+                suggestions: clarify::suggestions(model, None),
+            });
+        }
+        let anchor = ctx.anchor.or_else(|| model.latest_date());
+        let time = time::parse(&tokens, anchor);
+        let reading = shape::read(model, &self.lexicon, &tokens, &time)?;
+        let mut notes = reading.notes.clone();
+        let first = tokens.first().map(|t| t.text.as_str()).unwrap_or("");
+        let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        let intent = match &ctx.previous {
+            Some(prev)
+                if reading.nothing_linked
+                    || (tokens.len() <= 8
+                        && FOLLOW_UP_CUES.contains(&first)
+                        && (reading.defaulted_measure || first == "what" || first == "how"))
+                    || words
+                        .iter()
+                        .any(|w| matches!(*w, "that" | "those" | "these" | "it" | "same"))
+                        && tokens.len() <= 10 =>
+            {
+                let mut new = reading.intent.clone();
+                if reading.defaulted_measure {
+                    new.measures.clear();
+                }
+                if matches!(new.shape, Shape::List | Shape::CountValues) {
+                    new.shape = Shape::Aggregate;
+                }
+                let replace = words.contains(&"instead");
+                notes.push("follow-up: amended the previous question".into());
+                Intent::amend(prev, &new, replace)
+            }
+            _ => {
+                if reading.nothing_linked {
+                    return Err(clarify::nothing(model));
+                }
+                reading.intent.clone()
+            }
+        };
+        if intent.measures.is_empty()
+            && !matches!(
+                intent.shape,
+                Shape::List | Shape::CountRows { .. } | Shape::CountValues
+            )
+        {
+            return Err(clarify::nothing(model));
+        }
+        let built = sql::build(model, &intent, anchor).map_err(|e| NlError::Clarify {
+            message: format!("I understood the question but cannot answer it from this data: {e}."),
+            suggestions: clarify::suggestions(
+                model,
+                intent.measures.first().map(|m| m.name.as_str()),
+            ),
+        })?;
+        if time.relative {
+            if let Some(a) = anchor {
+                notes.insert(
+                    0,
+                    format!("relative dates anchored to {a}, the latest date in the data"),
+                );
+            }
+        } else if time.year_guessed {
+            if let Some(a) = anchor {
+                notes.push(format!(
+                    "no year given; assumed {}, the latest year in the data",
+                    a.year()
+                ));
+            }
+        }
+        Ok(NlPlan {
+            sql: built.sql,
+            interpretation: format!("read as: {}", describe(model, &intent)),
+            notes,
+            intent,
+            formats: built.formats,
+        })
+    }
+}
+
+fn group_name(model: &SemanticModel, g: &GroupKey) -> String {
+    match g {
+        GroupKey::Dim(d) => d.clone(),
+        GroupKey::Entity(t) => model
+            .table(t)
+            .and_then(|t| t.entity.clone())
+            .unwrap_or_else(|| t.clone()),
+        GroupKey::Grain(g) => g.label().to_string(),
+    }
+}
+
+/// A readable period: "2024", "Q4 2023", "March 2024", or a date range.
+pub fn period_text(p: &Period) -> String {
+    let last = p.last_day();
+    if p.month_aligned() {
+        let months =
+            (last.year() - p.start.year()) * 12 + last.month() as i32 - p.start.month() as i32 + 1;
+        if p.start.month() == 1 && months % 12 == 0 {
+            return if months == 12 {
+                p.start.year().to_string()
+            } else {
+                format!("{}–{}", p.start.year(), last.year())
+            };
+        }
+        if months == 1 {
+            return p.start.format("%B %Y").to_string();
+        }
+        if months == 3 && (p.start.month() - 1) % 3 == 0 {
+            return format!("Q{} {}", (p.start.month() - 1) / 3 + 1, p.start.year());
+        }
+        return format!("{} to {}", p.start.format("%b %Y"), last.format("%b %Y"));
+    }
+    format!("{} to {}", p.start, last)
+}
+
+/// The interpretation line of an intent.
+pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
+    let measures: Vec<String> = intent
+        .measures
+        .iter()
+        .map(|m| {
+            if m.average {
+                format!("average {}", m.name)
+            } else {
+                m.name.clone()
+            }
+        })
+        .collect();
+    let m = measures.join(" and ");
+    let groups: Vec<String> = intent
+        .group_by
+        .iter()
+        .map(|g| group_name(model, g))
+        .collect();
+    let by = if groups.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", groups.join(" and "))
+    };
+    let mut text = match &intent.shape {
+        Shape::Aggregate => format!("{m}{by}"),
+        Shape::Top { n, desc } => {
+            let what = groups.join(" and ");
+            let dir = if *desc { "top" } else { "bottom" };
+            match n {
+                Some(n) => format!(
+                    "{dir} {n} {} by {m}",
+                    if *n == 1 { what } else { pluralize(&what) }
+                ),
+                None => format!(
+                    "{} ranked by {m}{}",
+                    pluralize(&what),
+                    if *desc { "" } else { " (lowest first)" }
+                ),
+            }
+        }
+        Shape::Share { .. } => format!("share of total {m}{by}"),
+        Shape::Growth(GrowthKind::YearOverYear) => format!("year-over-year growth of {m}{by}"),
+        Shape::Growth(GrowthKind::PeriodOverPeriod) => {
+            format!("period-over-period growth of {m}{by}")
+        }
+        Shape::Compare => format!("{m}{by}, one column per period"),
+        Shape::List => format!("list of {}", groups.join(" and ")),
+        Shape::CountRows { table } => {
+            let noun = model
+                .table(table)
+                .and_then(|t| t.entity.clone())
+                .map(|e| pluralize(&e))
+                .unwrap_or_else(|| table.clone());
+            format!("number of {noun}{by}")
+        }
+        Shape::CountValues => format!("number of distinct {}", groups.join(" and ")),
+    };
+    for f in &intent.filters {
+        let cond = match (f.values.len(), f.negate) {
+            (0, false) => f.dim.clone(),
+            (0, true) => format!("excluding {}", f.dim),
+            (1, false) => format!("{} = {}", f.dim, f.values[0]),
+            (1, true) => format!("{} ≠ {}", f.dim, f.values[0]),
+            (_, false) => format!("{} in ({})", f.dim, f.values.join(", ")),
+            (_, true) => format!("{} not in ({})", f.dim, f.values.join(", ")),
+        };
+        text.push_str(&format!(", {cond}"));
+    }
+    if let Shape::Share { focus: Some(f) } = &intent.shape {
+        text.push_str(&format!(", showing {} = {}", f.dim, f.values.join(", ")));
+    }
+    let periods: Vec<String> = intent.periods.iter().map(period_text).collect();
+    if !periods.is_empty() {
+        text.push_str(&format!(", {}", periods.join(" vs ")));
+    }
+    text
+}

@@ -1,0 +1,1104 @@
+//! Turns an [`Intent`] into DuckDB SQL as a sqlparser AST. Identifiers come from the catalog, string
+//! values only from the catalog's known values (as `Value::SingleQuotedString`); user text never reaches SQL.
+
+use std::collections::{HashSet, VecDeque};
+use std::ops::ControlFlow;
+
+use chrono::{Datelike, NaiveDate};
+use sqlparser::ast::{
+    BinaryOperator, DataType, Distinct, DuplicateTreatment, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join,
+    JoinConstraint, JoinOperator, LimitClause, ObjectName, OrderBy, OrderByExpr, OrderByKind,
+    OrderByOptions, OrderBySort, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
+    TableWithJoins, TypedString, UnaryOperator, Value, WindowSpec, WindowType,
+};
+use sqlparser::dialect::DuckDbDialect;
+use sqlparser::parser::Parser;
+
+use crate::catalog::semantic::{
+    snake, Aggregation, DimensionKind, Format, Grain, JoinDef, MeasureDef, SemanticModel,
+    TimeDimensionDef,
+};
+
+use super::intent::{Filter, GroupKey, GrowthKind, Intent, Shape};
+use super::time::Period;
+
+/// Why an intent could not become SQL.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the catalog has no measure named {0}")]
+    UnknownMeasure(String),
+    #[error("the catalog has no dimension named {0}")]
+    UnknownDimension(String),
+    #[error("the catalog has no table named {0}")]
+    UnknownTable(String),
+    #[error("{0} cannot be related to {1}: no join path in the catalog")]
+    NoJoinPath(String, String),
+    #[error("the data has no date or time column for {0}")]
+    NoTime(String),
+    #[error("catalog expression {0:?} is not valid SQL: {1}")]
+    BadExpression(String, String),
+}
+
+/// The SQL and the display format of each output column that is a number.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub sql: String,
+    pub formats: Vec<(String, Format)>,
+}
+
+const AGGREGATES: &[&str] = &[
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "median",
+    "stddev",
+    "stddev_samp",
+    "stddev_pop",
+    "var_samp",
+    "var_pop",
+    "mode",
+    "quantile",
+    "quantile_cont",
+    "approx_count_distinct",
+    "first",
+    "last",
+    "any_value",
+    "product",
+    "bool_or",
+    "bool_and",
+    "string_agg",
+    "list",
+    "arg_max",
+    "arg_min",
+    "mean",
+    "count_if",
+    "sum_no_overflow",
+];
+
+fn ident(name: &str) -> Ident {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        && !matches!(
+            name,
+            "order"
+                | "group"
+                | "select"
+                | "from"
+                | "where"
+                | "by"
+                | "to"
+                | "table"
+                | "limit"
+                | "user"
+        );
+    if plain {
+        Ident::new(name)
+    } else {
+        Ident::with_quote('"', name)
+    }
+}
+
+fn alias_ident(name: &str) -> Ident {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    if plain {
+        Ident::new(name)
+    } else {
+        Ident::with_quote('"', name)
+    }
+}
+
+fn col(table: &str, column: &str) -> Expr {
+    Expr::CompoundIdentifier(vec![ident(table), ident(column)])
+}
+
+fn num(n: i64) -> Expr {
+    Expr::value(Value::Number(n.to_string(), false))
+}
+
+fn string(s: &str) -> Expr {
+    Expr::value(Value::SingleQuotedString(s.to_string()))
+}
+
+fn date(d: NaiveDate) -> Expr {
+    Expr::TypedString(TypedString {
+        data_type: DataType::Date,
+        value: Value::SingleQuotedString(d.format("%Y-%m-%d").to_string()).into(),
+        uses_odbc_syntax: false,
+    })
+}
+
+fn bin(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
+    Expr::BinaryOp {
+        left: Box::new(left),
+        op,
+        right: Box::new(right),
+    }
+}
+
+fn and_all(mut parts: Vec<Expr>) -> Option<Expr> {
+    let first = if parts.is_empty() {
+        return None;
+    } else {
+        parts.remove(0)
+    };
+    Some(
+        parts
+            .into_iter()
+            .fold(first, |acc, e| bin(acc, BinaryOperator::And, e)),
+    )
+}
+
+fn or_all(mut parts: Vec<Expr>) -> Option<Expr> {
+    let first = if parts.is_empty() {
+        return None;
+    } else {
+        parts.remove(0)
+    };
+    if parts.is_empty() {
+        return Some(first);
+    }
+    let wrap = |e: Expr| match e {
+        Expr::BinaryOp {
+            op: BinaryOperator::And,
+            ..
+        } => Expr::Nested(Box::new(e)),
+        other => other,
+    };
+    let joined = parts
+        .into_iter()
+        .fold(wrap(first), |acc, e| bin(acc, BinaryOperator::Or, wrap(e)));
+    Some(Expr::Nested(Box::new(joined)))
+}
+
+fn func_with(name: &str, args: Vec<Expr>, distinct: bool) -> Function {
+    Function {
+        name: ObjectName::from(vec![Ident::new(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: distinct.then_some(DuplicateTreatment::Distinct),
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
+            clauses: vec![],
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: vec![],
+    }
+}
+
+fn func(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(func_with(name, args, false))
+}
+
+fn window(name: &str, arg: Expr, partition_by: Vec<Expr>, order_by: Vec<Expr>) -> Expr {
+    let mut f = func_with(name, vec![arg], false);
+    f.over = Some(WindowType::WindowSpec(WindowSpec {
+        window_name: None,
+        partition_by,
+        order_by: order_by.into_iter().map(|e| order(e, true)).collect(),
+        window_frame: None,
+    }));
+    Expr::Function(f)
+}
+
+fn order(expr: Expr, asc: bool) -> OrderByExpr {
+    OrderByExpr {
+        expr,
+        options: OrderByOptions {
+            sort: Some(if asc {
+                OrderBySort::Asc
+            } else {
+                OrderBySort::Desc
+            }),
+            nulls_first: None,
+        },
+        with_fill: None,
+    }
+}
+
+fn nested(e: Expr) -> Expr {
+    match e {
+        Expr::BinaryOp { .. } => Expr::Nested(Box::new(e)),
+        other => other,
+    }
+}
+
+fn minus_one(e: Expr) -> Expr {
+    bin(e, BinaryOperator::Minus, num(1))
+}
+
+fn parse_catalog_expr(text: &str) -> Result<Expr, BuildError> {
+    Parser::new(&DuckDbDialect {})
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| BuildError::BadExpression(text.to_string(), e.to_string()))
+}
+
+/// Qualifies bare column names of a catalog expression with its table.
+fn qualify(mut e: Expr, table: &str) -> Expr {
+    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
+        if let Expr::Identifier(id) = x {
+            *x = Expr::CompoundIdentifier(vec![ident(table), id.clone()]);
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    e
+}
+
+/// Restricts every aggregate in an expression to rows matching `cond` (FILTER (WHERE ...)).
+fn conditional(mut e: Expr, cond: &Expr) -> Expr {
+    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
+        if let Expr::Function(f) = x {
+            let name = f.name.to_string().to_lowercase();
+            if AGGREGATES.contains(&name.as_str()) && f.over.is_none() {
+                f.filter = Some(Box::new(match f.filter.take() {
+                    Some(old) => bin(*old, BinaryOperator::And, cond.clone()),
+                    None => cond.clone(),
+                }));
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    e
+}
+
+fn measure_expr(m: &MeasureDef, average: bool) -> Result<Expr, BuildError> {
+    let inner = qualify(parse_catalog_expr(&m.expr)?, &m.table);
+    Ok(match (m.agg, average) {
+        (Aggregation::Sum, true) => func("AVG", vec![inner]),
+        (Aggregation::Sum, false) => func("SUM", vec![inner]),
+        (Aggregation::Avg, _) => func("AVG", vec![inner]),
+        (Aggregation::Count, _) => func("COUNT", vec![inner]),
+        (Aggregation::CountDistinct, _) => Expr::Function(func_with("COUNT", vec![inner], true)),
+        (Aggregation::Min, _) => func("MIN", vec![inner]),
+        (Aggregation::Max, _) => func("MAX", vec![inner]),
+        (Aggregation::Custom, _) => inner,
+    })
+}
+
+fn skeleton() -> Result<Box<Query>, BuildError> {
+    let stmt = Parser::parse_sql(&DuckDbDialect {}, "SELECT 1 FROM t")
+        .map_err(|e| BuildError::BadExpression("SELECT 1 FROM t".into(), e.to_string()))?;
+    match stmt.into_iter().next() {
+        Some(Statement::Query(q)) => Ok(q),
+        _ => Err(BuildError::BadExpression(
+            "SELECT 1 FROM t".into(),
+            "not a query".into(),
+        )),
+    }
+}
+
+fn table_factor(template: &TableFactor, name: &str) -> TableFactor {
+    let mut f = template.clone();
+    if let TableFactor::Table { name: n, .. } = &mut f {
+        *n = ObjectName::from(vec![ident(name)]);
+    }
+    f
+}
+
+/// Collects output column names so two keys never share one.
+#[derive(Default)]
+struct Aliases(HashSet<String>);
+
+impl Aliases {
+    fn take(&mut self, wanted: &str, table: &str) -> String {
+        let mut a = wanted.to_string();
+        if self.0.contains(&a) {
+            a = format!("{}_{}", snake(table), wanted);
+        }
+        let mut k = 2;
+        while self.0.contains(&a) {
+            a = format!("{wanted}_{k}");
+            k += 1;
+        }
+        self.0.insert(a.clone());
+        a
+    }
+}
+
+/// One grouping column.
+struct KeyCol {
+    expr: Expr,
+    alias: String,
+    time: bool,
+}
+
+struct Builder<'a> {
+    model: &'a SemanticModel,
+    base: String,
+    tables: Vec<String>,
+    time: Option<&'a TimeDimensionDef>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(model: &'a SemanticModel, base: &str) -> Self {
+        let time = model.time_for(base).or_else(|| {
+            // A time dimension on a table joined from the base (a star schema's date table).
+            let mut cands: Vec<&TimeDimensionDef> = model
+                .time_dimensions
+                .iter()
+                .filter(|t| {
+                    model.joins.iter().any(|j| {
+                        JoinDef::split(&j.from).is_some_and(|(a, _)| a.eq_ignore_ascii_case(base))
+                            && JoinDef::split(&j.to)
+                                .is_some_and(|(b, _)| b.eq_ignore_ascii_case(&t.table))
+                    })
+                })
+                .collect();
+            cands.sort_by_key(|t| {
+                let n = t.table.to_lowercase();
+                !(n.contains("date") || n.contains("time") || n.contains("calendar"))
+            });
+            cands.first().copied()
+        });
+        Builder {
+            model,
+            base: base.to_string(),
+            tables: vec![base.to_string()],
+            time,
+        }
+    }
+
+    fn need(&mut self, table: &str) {
+        if !self.tables.iter().any(|t| t.eq_ignore_ascii_case(table)) {
+            self.tables.push(table.to_string());
+        }
+    }
+
+    fn time(&mut self) -> Result<&'a TimeDimensionDef, BuildError> {
+        let td = self
+            .time
+            .ok_or_else(|| BuildError::NoTime(self.base.clone()))?;
+        self.need(&td.table.clone());
+        Ok(td)
+    }
+
+    /// FROM clause: the base table and joins (breadth-first through the catalog's joins).
+    fn from(&self) -> Result<Vec<TableWithJoins>, BuildError> {
+        let sk = skeleton()?;
+        let template = match &*sk.body {
+            SetExpr::Select(s) => s.from.first().map(|f| f.relation.clone()),
+            _ => None,
+        }
+        .ok_or_else(|| BuildError::BadExpression("skeleton".into(), "no FROM".into()))?;
+        let edges: Vec<(String, String, String, String)> = self
+            .model
+            .joins
+            .iter()
+            .filter_map(|j| {
+                let (a, ac) = JoinDef::split(&j.from)?;
+                let (b, bc) = JoinDef::split(&j.to)?;
+                Some((
+                    a.to_lowercase(),
+                    ac.to_string(),
+                    b.to_lowercase(),
+                    bc.to_string(),
+                ))
+            })
+            .collect();
+        let canon = |t: &str| {
+            self.model
+                .table(t)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| t.to_string())
+        };
+        // BFS parents from the base.
+        let base = self.base.to_lowercase();
+        let mut parent: std::collections::HashMap<String, (String, String, String)> =
+            std::collections::HashMap::new();
+        let mut queue = VecDeque::from([base.clone()]);
+        let mut seen: HashSet<String> = HashSet::from([base.clone()]);
+        while let Some(t) = queue.pop_front() {
+            for (a, ac, b, bc) in &edges {
+                let (other, mine, theirs) = if *a == t {
+                    (b, ac, bc)
+                } else if *b == t {
+                    (a, bc, ac)
+                } else {
+                    continue;
+                };
+                if seen.insert(other.clone()) {
+                    parent.insert(other.clone(), (t.clone(), mine.clone(), theirs.clone()));
+                    queue.push_back(other.clone());
+                }
+            }
+        }
+        let mut joined: Vec<String> = vec![base.clone()];
+        let mut joins = Vec::new();
+        for t in self.tables.iter().skip(1) {
+            let lt = t.to_lowercase();
+            let mut path = Vec::new();
+            let mut cur = lt.clone();
+            while !joined.contains(&cur) {
+                let Some((p, pc, cc)) = parent.get(&cur) else {
+                    return Err(BuildError::NoJoinPath(t.clone(), self.base.clone()));
+                };
+                path.push((p.clone(), pc.clone(), cur.clone(), cc.clone()));
+                cur = p.clone();
+            }
+            for (p, pc, c, cc) in path.into_iter().rev() {
+                let on = bin(
+                    col(&canon(&p), &pc),
+                    BinaryOperator::Eq,
+                    col(&canon(&c), &cc),
+                );
+                joins.push(Join {
+                    relation: table_factor(&template, &canon(&c)),
+                    global: false,
+                    join_operator: JoinOperator::Join(JoinConstraint::On(on)),
+                });
+                joined.push(c);
+            }
+        }
+        Ok(vec![TableWithJoins {
+            relation: table_factor(&template, &canon(&self.base)),
+            joins,
+        }])
+    }
+
+    fn dim_col(&mut self, name: &str) -> Result<(Expr, String, String), BuildError> {
+        let d = self
+            .model
+            .dimension(name)
+            .ok_or_else(|| BuildError::UnknownDimension(name.to_string()))?;
+        self.need(&d.table);
+        Ok((col(&d.table, &d.column), d.column_alias(), d.table.clone()))
+    }
+
+    fn filter_expr(&mut self, f: &Filter) -> Result<Expr, BuildError> {
+        let d = self
+            .model
+            .dimension(&f.dim)
+            .ok_or_else(|| BuildError::UnknownDimension(f.dim.clone()))?;
+        let (c, _, _) = self.dim_col(&f.dim)?;
+        let e = if f.values.is_empty() || d.kind == DimensionKind::Flag {
+            c
+        } else {
+            let parts: Vec<Expr> = f
+                .values
+                .iter()
+                .map(|v| bin(c.clone(), BinaryOperator::Eq, string(v)))
+                .collect();
+            or_all(parts).unwrap_or(Expr::value(Value::Boolean(true)))
+        };
+        Ok(if f.negate {
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr: Box::new(nested(e)),
+            }
+        } else {
+            e
+        })
+    }
+
+    /// The condition selecting a period, on partition columns when they can express it.
+    fn period_expr(&mut self, p: &Period) -> Result<Expr, BuildError> {
+        let td = self.time()?;
+        let y = |c: &str| col(&td.table, c);
+        let last = p.last_day();
+        let (y1, y2) = (p.start.year(), last.year());
+        let date_range = |c: &str| {
+            vec![
+                bin(col(&td.table, c), BinaryOperator::GtEq, date(p.start)),
+                bin(col(&td.table, c), BinaryOperator::Lt, date(p.end)),
+            ]
+        };
+        let year_part = |yc: &str| {
+            if y1 == y2 {
+                bin(y(yc), BinaryOperator::Eq, num(i64::from(y1)))
+            } else {
+                Expr::Between {
+                    expr: Box::new(y(yc)),
+                    negated: false,
+                    low: Box::new(num(i64::from(y1))),
+                    high: Box::new(num(i64::from(y2))),
+                }
+            }
+        };
+        let mut parts = Vec::new();
+        let whole_years = p.month_aligned() && p.start.month() == 1 && p.end.month() == 1;
+        match (&td.year_column, &td.month_column, &td.column) {
+            (Some(yc), _, _) if whole_years => parts.push(year_part(yc)),
+            (Some(yc), Some(mc), _) if p.month_aligned() && y1 == y2 => {
+                parts.push(year_part(yc));
+                let (m1, m2) = (i64::from(p.start.month()), i64::from(last.month()));
+                parts.push(if m1 == m2 {
+                    bin(y(mc), BinaryOperator::Eq, num(m1))
+                } else {
+                    Expr::Between {
+                        expr: Box::new(y(mc)),
+                        negated: false,
+                        low: Box::new(num(m1)),
+                        high: Box::new(num(m2)),
+                    }
+                });
+            }
+            (Some(yc), _, Some(dc)) => {
+                parts.push(year_part(yc));
+                parts.extend(date_range(dc));
+            }
+            (Some(yc), Some(mc), None) => {
+                let ym = bin(
+                    bin(y(yc), BinaryOperator::Multiply, num(100)),
+                    BinaryOperator::Plus,
+                    y(mc),
+                );
+                let lo = i64::from(y1) * 100 + i64::from(p.start.month());
+                let hi = i64::from(y2) * 100 + i64::from(last.month());
+                parts.push(Expr::Between {
+                    expr: Box::new(ym),
+                    negated: false,
+                    low: Box::new(num(lo)),
+                    high: Box::new(num(hi)),
+                });
+            }
+            (None, _, Some(dc)) => parts.extend(date_range(dc)),
+            (Some(yc), None, None) => parts.push(year_part(yc)),
+            (None, _, None) => return Err(BuildError::NoTime(self.base.clone())),
+        }
+        Ok(and_all(parts).unwrap_or(Expr::value(Value::Boolean(true))))
+    }
+
+    fn multi_year(&self, periods: &[Period]) -> bool {
+        if periods.is_empty() {
+            return match self.time {
+                Some(td) => match (td.min, td.max) {
+                    (Some(a), Some(b)) => a.year() != b.year(),
+                    _ => true,
+                },
+                None => true,
+            };
+        }
+        let first = periods.iter().map(|p| p.start.year()).min().unwrap_or(0);
+        let last = periods
+            .iter()
+            .map(|p| p.last_day().year())
+            .max()
+            .unwrap_or(0);
+        first != last
+    }
+
+    fn grain_cols(
+        &mut self,
+        g: Grain,
+        periods: &[Period],
+        with_year: bool,
+        aliases: &mut Aliases,
+    ) -> Result<Vec<KeyCol>, BuildError> {
+        let td = self.time()?;
+        let dcol = td.column.as_ref().map(|c| col(&td.table, c));
+        let ycol = td.year_column.as_ref().map(|c| col(&td.table, c));
+        let mcol = td.month_column.as_ref().map(|c| col(&td.table, c));
+        let year_expr = ycol
+            .clone()
+            .or_else(|| dcol.clone().map(|d| func("year", vec![d])));
+        let mut out = Vec::new();
+        let need_year =
+            with_year && self.multi_year(periods) && matches!(g, Grain::Month | Grain::Quarter);
+        if need_year {
+            if let Some(ye) = year_expr.clone() {
+                out.push(KeyCol {
+                    expr: ye,
+                    alias: aliases.take("year", &td.table),
+                    time: true,
+                });
+            }
+        }
+        let expr = match g {
+            Grain::Year => year_expr,
+            Grain::Month => mcol
+                .clone()
+                .or_else(|| dcol.clone().map(|d| func("month", vec![d]))),
+            Grain::Quarter => dcol.clone().map(|d| func("quarter", vec![d])).or_else(|| {
+                mcol.clone().map(|m| {
+                    bin(
+                        nested(bin(
+                            nested(bin(m, BinaryOperator::Minus, num(1))),
+                            BinaryOperator::DuckIntegerDivide,
+                            num(3),
+                        )),
+                        BinaryOperator::Plus,
+                        num(1),
+                    )
+                })
+            }),
+            Grain::Week => dcol
+                .clone()
+                .map(|d| func("date_trunc", vec![string("week"), d])),
+            Grain::Day => dcol.clone().map(|d| Expr::Cast {
+                kind: sqlparser::ast::CastKind::Cast,
+                expr: Box::new(d),
+                data_type: DataType::Date,
+                format: None,
+            }),
+        }
+        .ok_or_else(|| BuildError::NoTime(self.base.clone()))?;
+        out.push(KeyCol {
+            expr,
+            alias: aliases.take(g.label(), &td.table),
+            time: true,
+        });
+        Ok(out)
+    }
+
+    fn key_cols(
+        &mut self,
+        intent: &Intent,
+        aliases: &mut Aliases,
+    ) -> Result<Vec<KeyCol>, BuildError> {
+        let mut keys = Vec::new();
+        let has_year = intent.group_by.contains(&GroupKey::Grain(Grain::Year));
+        for g in &intent.group_by {
+            match g {
+                GroupKey::Dim(d) => {
+                    let (e, alias, table) = self.dim_col(d)?;
+                    keys.push(KeyCol {
+                        expr: e,
+                        alias: aliases.take(&alias, &table),
+                        time: false,
+                    });
+                }
+                GroupKey::Entity(t) => {
+                    let td = self
+                        .model
+                        .table(t)
+                        .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
+                    let c = td
+                        .display
+                        .clone()
+                        .or_else(|| td.key.clone())
+                        .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
+                    self.need(&td.name);
+                    keys.push(KeyCol {
+                        expr: col(&td.name, &c),
+                        alias: aliases.take(&snake(&c), &td.name),
+                        time: false,
+                    });
+                }
+                GroupKey::Grain(gr) => {
+                    let with_year = !has_year && intent.shape != Shape::Compare;
+                    keys.extend(self.grain_cols(*gr, &intent.periods, with_year, aliases)?);
+                }
+            }
+        }
+        Ok(keys)
+    }
+}
+
+fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildError> {
+    match &intent.shape {
+        Shape::CountRows { table } => Ok(table.clone()),
+        Shape::List | Shape::CountValues => {
+            let t = intent.group_by.iter().find_map(|g| match g {
+                GroupKey::Dim(d) => model.dimension(d).map(|d| d.table.clone()),
+                GroupKey::Entity(t) => Some(t.clone()),
+                GroupKey::Grain(_) => None,
+            });
+            t.ok_or_else(|| BuildError::UnknownDimension("(none)".into()))
+        }
+        _ => {
+            let first = intent
+                .measures
+                .first()
+                .ok_or_else(|| BuildError::UnknownMeasure("(none)".into()))?;
+            model
+                .measure(&first.name)
+                .map(|m| m.table.clone())
+                .ok_or_else(|| BuildError::UnknownMeasure(first.name.clone()))
+        }
+    }
+}
+
+/// Builds the SQL for an intent.
+pub fn build(
+    model: &SemanticModel,
+    intent: &Intent,
+    anchor: Option<NaiveDate>,
+) -> Result<Built, BuildError> {
+    let base = base_table(model, intent)?;
+    let mut b = Builder::new(model, &base);
+    let mut aliases = Aliases::default();
+    let keys = b.key_cols(intent, &mut aliases)?;
+    let mut formats = Vec::new();
+    let mut where_parts = Vec::new();
+    for f in &intent.filters {
+        where_parts.push(b.filter_expr(f)?);
+    }
+    let mut projection: Vec<SelectItem> = keys
+        .iter()
+        .map(|k| SelectItem::ExprWithAlias {
+            expr: k.expr.clone(),
+            alias: alias_ident(&k.alias),
+        })
+        .collect();
+    let mut order_by: Vec<OrderByExpr> = Vec::new();
+    let mut limit: Option<u32> = None;
+    let mut distinct = false;
+    let mut qualify_expr = None;
+    let time_keys: Vec<Expr> = keys
+        .iter()
+        .filter(|k| k.time)
+        .map(|k| Expr::Identifier(alias_ident(&k.alias)))
+        .collect();
+    let other_keys: Vec<Expr> = keys
+        .iter()
+        .filter(|k| !k.time)
+        .map(|k| k.expr.clone())
+        .collect();
+    let key_alias_exprs: Vec<Expr> = keys
+        .iter()
+        .map(|k| Expr::Identifier(alias_ident(&k.alias)))
+        .collect();
+    let add = |projection: &mut Vec<SelectItem>,
+               formats: &mut Vec<(String, Format)>,
+               aliases: &mut Aliases,
+               e: Expr,
+               alias: &str,
+               f: Format|
+     -> String {
+        let a = aliases.take(alias, "m");
+        projection.push(SelectItem::ExprWithAlias {
+            expr: e,
+            alias: alias_ident(&a),
+        });
+        formats.push((a.clone(), f));
+        a
+    };
+    let mut measures = Vec::new();
+    for r in &intent.measures {
+        let m = model
+            .measure(&r.name)
+            .ok_or_else(|| BuildError::UnknownMeasure(r.name.clone()))?;
+        for t in tables_of(m) {
+            b.need(&t);
+        }
+        let alias = if r.average {
+            format!("avg_{}", m.column_alias())
+        } else {
+            m.column_alias()
+        };
+        let fmt = if r.average && m.format == Format::Count {
+            Format::Number
+        } else {
+            m.format
+        };
+        measures.push((measure_expr(m, r.average)?, alias, fmt));
+    }
+    match &intent.shape {
+        Shape::CountRows { table } => {
+            let name = snake(
+                &model
+                    .table(table)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_else(|| table.clone()),
+            );
+            let a = add(
+                &mut projection,
+                &mut formats,
+                &mut aliases,
+                parse_catalog_expr("COUNT(*)")?,
+                &name,
+                Format::Count,
+            );
+            order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
+            let _ = a;
+        }
+        Shape::CountValues => {
+            let Some(k) = keys.first() else {
+                return Err(BuildError::UnknownDimension("(none)".into()));
+            };
+            let e = Expr::Function(func_with("COUNT", vec![k.expr.clone()], true));
+            projection.clear();
+            add(
+                &mut projection,
+                &mut formats,
+                &mut aliases,
+                e,
+                &format!("{}_count", k.alias),
+                Format::Count,
+            );
+        }
+        Shape::List => {
+            distinct = true;
+            order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
+        }
+        Shape::Compare => {
+            let mut periods = intent.periods.clone();
+            periods.sort_by_key(|p| p.start);
+            let mut conds = Vec::new();
+            for p in &periods {
+                conds.push(b.period_expr(p)?);
+            }
+            for (e, alias, fmt) in &measures {
+                let mut cols = Vec::new();
+                for (p, c) in periods.iter().zip(&conds) {
+                    let ce = conditional(e.clone(), c);
+                    cols.push(ce.clone());
+                    add(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        ce,
+                        &format!("{alias}_{}", p.label),
+                        *fmt,
+                    );
+                }
+                if cols.len() == 2 {
+                    let g = minus_one(bin(
+                        nested(cols[1].clone()),
+                        BinaryOperator::Divide,
+                        nested(cols[0].clone()),
+                    ));
+                    let name = if measures.len() > 1 {
+                        format!("{alias}_growth")
+                    } else {
+                        "growth".into()
+                    };
+                    add(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        g,
+                        &name,
+                        Format::Percent,
+                    );
+                }
+            }
+            if let Some(c) = or_all(conds) {
+                where_parts.push(c);
+            }
+            order_by.extend(time_keys.iter().map(|e| order(e.clone(), true)));
+        }
+        Shape::Growth(GrowthKind::YearOverYear) => {
+            let cur = match intent.periods.first() {
+                Some(p) => p.clone(),
+                None => {
+                    let y = b
+                        .time
+                        .and_then(|t| t.max)
+                        .or(anchor)
+                        .map(|d| d.year())
+                        .ok_or_else(|| BuildError::NoTime(base.clone()))?;
+                    let s = NaiveDate::from_ymd_opt(y, 1, 1)
+                        .ok_or_else(|| BuildError::NoTime(base.clone()))?;
+                    let e = NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                        .ok_or_else(|| BuildError::NoTime(base.clone()))?;
+                    Period {
+                        start: s,
+                        end: e,
+                        label: y.to_string(),
+                    }
+                }
+            };
+            let prev = cur.shift_years(-1);
+            let (cp, cc) = (b.period_expr(&prev)?, b.period_expr(&cur)?);
+            for (e, alias, fmt) in &measures {
+                let pe = conditional(e.clone(), &cp);
+                let ce = conditional(e.clone(), &cc);
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    pe.clone(),
+                    &format!("{alias}_{}", prev.label),
+                    *fmt,
+                );
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    ce.clone(),
+                    &format!("{alias}_{}", cur.label),
+                    *fmt,
+                );
+                let name = if measures.len() > 1 {
+                    format!("{alias}_growth")
+                } else {
+                    "growth".into()
+                };
+                let g = minus_one(bin(nested(ce), BinaryOperator::Divide, nested(pe)));
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    g,
+                    &name,
+                    Format::Percent,
+                );
+            }
+            if let Some(c) = or_all(vec![cp, cc]) {
+                where_parts.push(c);
+            }
+            order_by.extend(time_keys.iter().map(|e| order(e.clone(), true)));
+        }
+        Shape::Growth(GrowthKind::PeriodOverPeriod) => {
+            for p in &intent.periods {
+                where_parts.push(b.period_expr(p)?);
+            }
+            for (e, alias, fmt) in &measures {
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    alias,
+                    *fmt,
+                );
+                let lag = window("LAG", e.clone(), other_keys.clone(), time_keys.clone());
+                let g = minus_one(bin(nested(e.clone()), BinaryOperator::Divide, lag));
+                let name = if measures.len() > 1 {
+                    format!("{alias}_growth")
+                } else {
+                    "growth".into()
+                };
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    g,
+                    &name,
+                    Format::Percent,
+                );
+            }
+            let dims_first: Vec<Expr> = keys
+                .iter()
+                .filter(|k| !k.time)
+                .map(|k| Expr::Identifier(alias_ident(&k.alias)))
+                .collect();
+            order_by.extend(
+                dims_first
+                    .into_iter()
+                    .chain(time_keys.iter().cloned())
+                    .map(|e| order(e, true)),
+            );
+        }
+        Shape::Share { focus } => {
+            for p in &intent.periods {
+                where_parts.push(b.period_expr(p)?);
+            }
+            for (i, (e, alias, fmt)) in measures.iter().enumerate() {
+                let a = add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    alias,
+                    *fmt,
+                );
+                if i == 0 {
+                    let total = window("SUM", e.clone(), vec![], vec![]);
+                    let share = bin(nested(e.clone()), BinaryOperator::Divide, total);
+                    add(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        share,
+                        "share",
+                        Format::Percent,
+                    );
+                    order_by.push(order(Expr::Identifier(alias_ident(&a)), false));
+                }
+            }
+            if let Some(f) = focus {
+                qualify_expr = Some(b.filter_expr(f)?);
+            }
+        }
+        Shape::Aggregate | Shape::Top { .. } => {
+            for p in &intent.periods {
+                where_parts.push(b.period_expr(p)?);
+            }
+            let mut first_alias = None;
+            for (e, alias, fmt) in &measures {
+                let a = add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    alias,
+                    *fmt,
+                );
+                first_alias.get_or_insert(a);
+            }
+            if let Shape::Top { n, desc } = &intent.shape {
+                if let Some(a) = &first_alias {
+                    order_by.push(order(Expr::Identifier(alias_ident(a)), !*desc));
+                }
+                order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
+                limit = *n;
+            } else if !time_keys.is_empty() {
+                order_by.extend(time_keys.iter().map(|e| order(e.clone(), true)));
+                order_by.extend(
+                    keys.iter()
+                        .filter(|k| !k.time)
+                        .map(|k| order(Expr::Identifier(alias_ident(&k.alias)), true)),
+                );
+            } else if !keys.is_empty() {
+                if let Some(a) = &first_alias {
+                    order_by.push(order(Expr::Identifier(alias_ident(a)), false));
+                }
+                order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
+            }
+        }
+    }
+    if matches!(
+        intent.shape,
+        Shape::List | Shape::CountRows { .. } | Shape::CountValues
+    ) {
+        for p in &intent.periods {
+            where_parts.push(b.period_expr(p)?);
+        }
+    }
+
+    let mut query = skeleton()?;
+    let from = b.from()?;
+    if let SetExpr::Select(select) = query.body.as_mut() {
+        let s: &mut Select = select;
+        s.projection = projection;
+        s.from = from;
+        s.selection = and_all(where_parts);
+        let group: Vec<Expr> = if distinct || matches!(intent.shape, Shape::CountValues) {
+            vec![]
+        } else {
+            keys.iter().map(|k| k.expr.clone()).collect()
+        };
+        s.group_by = GroupByExpr::Expressions(group, vec![]);
+        if distinct {
+            s.distinct = Some(Distinct::Distinct);
+        }
+        s.qualify = qualify_expr;
+    }
+    if !order_by.is_empty() {
+        query.order_by = Some(OrderBy {
+            kind: OrderByKind::Expressions(order_by),
+            interpolate: None,
+        });
+    }
+    if let Some(n) = limit {
+        query.limit_clause = Some(LimitClause::LimitOffset {
+            limit: Some(num(i64::from(n))),
+            offset: None,
+            limit_by: vec![],
+        });
+    }
+    Ok(Built {
+        sql: Statement::Query(query).to_string(),
+        formats,
+    })
+}
+
+/// Tables a measure's expression reads (its own table; qualified references elsewhere are kept).
+fn tables_of(m: &MeasureDef) -> Vec<String> {
+    vec![m.table.clone()]
+}

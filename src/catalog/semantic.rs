@@ -1,0 +1,1046 @@
+//! The semantic model: what the lake's columns *mean* (measures, dimensions, time, joins, entity names).
+//! The NL engine reads only this model, so it works on any schema a catalog file registers or that
+//! [`SemanticModel::infer`] can read from column names and statistics.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::schema::{ColumnInfo, LakeSnapshot, TableInfo};
+
+/// Why a catalog could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("cannot read catalog file {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid YAML catalog: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error("invalid TOML catalog: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("catalog is inconsistent: {0}")]
+    Invalid(String),
+}
+
+/// How a measure's value is displayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Currency,
+    Percent,
+    Count,
+    #[default]
+    Number,
+}
+
+/// How a measure's expression is aggregated. `Custom` means `expr` is already an aggregate expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    #[default]
+    Sum,
+    Avg,
+    Count,
+    CountDistinct,
+    Min,
+    Max,
+    Custom,
+}
+
+/// Time grains a question can group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Grain {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Grain {
+    /// The output column name for this grain.
+    pub fn label(self) -> &'static str {
+        match self {
+            Grain::Day => "day",
+            Grain::Week => "week",
+            Grain::Month => "month",
+            Grain::Quarter => "quarter",
+            Grain::Year => "year",
+        }
+    }
+}
+
+/// Kind of a dimension: a category with values, a boolean flag, or a free-text attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DimensionKind {
+    #[default]
+    Category,
+    Flag,
+    Text,
+}
+
+/// A table of the lake and, for dimension tables, the entity it describes.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct TableDef {
+    pub name: String,
+    /// Primary key column, when the table is a dimension table.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Singular noun for one row ("product"), used for "top 5 products", "how many stores".
+    #[serde(default)]
+    pub entity: Option<String>,
+    /// Column shown when answering about the entity (product_name).
+    #[serde(default)]
+    pub display: Option<String>,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    /// Whether this is a fact table (measures live here).
+    #[serde(default)]
+    pub fact: bool,
+    #[serde(default)]
+    pub row_count: Option<u64>,
+}
+
+/// An equi-join between two tables: `from` = `table.column` (usually the fact side), `to` likewise.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JoinDef {
+    pub from: String,
+    pub to: String,
+}
+
+impl JoinDef {
+    /// Splits `table.column` into its parts.
+    pub fn split(side: &str) -> Option<(&str, &str)> {
+        side.split_once('.')
+    }
+}
+
+/// A named aggregate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MeasureDef {
+    pub name: String,
+    pub table: String,
+    /// A column expression (aggregated by `agg`) or, for `custom`, a whole aggregate expression.
+    pub expr: String,
+    #[serde(default)]
+    pub agg: Aggregation,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    #[serde(default)]
+    pub format: Format,
+    /// Output column name; defaults to the name in snake case.
+    #[serde(default)]
+    pub alias: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl MeasureDef {
+    /// The output column name.
+    pub fn column_alias(&self) -> String {
+        self.alias.clone().unwrap_or_else(|| snake(&self.name))
+    }
+
+    /// Whether values of this measure can be added across groups (sums and plain counts).
+    pub fn additive(&self) -> bool {
+        matches!(self.agg, Aggregation::Sum | Aggregation::Count)
+    }
+}
+
+/// A column to group or filter by.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DimensionDef {
+    pub name: String,
+    pub table: String,
+    pub column: String,
+    #[serde(default)]
+    pub kind: DimensionKind,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    /// Known values (filled from the lake's statistics by `enrich`).
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub alias: Option<String>,
+}
+
+impl DimensionDef {
+    /// The output column name (the column itself, so answers read like the schema).
+    pub fn column_alias(&self) -> String {
+        self.alias.clone().unwrap_or_else(|| snake(&self.column))
+    }
+}
+
+/// A date column (and optional year/month partition columns that carry the same information).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TimeDimensionDef {
+    pub name: String,
+    pub table: String,
+    #[serde(default)]
+    pub column: Option<String>,
+    #[serde(default)]
+    pub year_column: Option<String>,
+    #[serde(default)]
+    pub month_column: Option<String>,
+    #[serde(default = "all_grains")]
+    pub grains: Vec<Grain>,
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    #[serde(default, with = "opt_date_serde")]
+    pub min: Option<NaiveDate>,
+    #[serde(default, with = "opt_date_serde")]
+    pub max: Option<NaiveDate>,
+}
+
+fn all_grains() -> Vec<Grain> {
+    vec![
+        Grain::Day,
+        Grain::Week,
+        Grain::Month,
+        Grain::Quarter,
+        Grain::Year,
+    ]
+}
+
+/// The whole semantic model of one dataset.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct SemanticModel {
+    #[serde(default)]
+    pub name: String,
+    pub tables: Vec<TableDef>,
+    #[serde(default)]
+    pub joins: Vec<JoinDef>,
+    #[serde(default)]
+    pub measures: Vec<MeasureDef>,
+    #[serde(default)]
+    pub dimensions: Vec<DimensionDef>,
+    #[serde(default)]
+    pub time_dimensions: Vec<TimeDimensionDef>,
+    #[serde(default)]
+    pub default_metric: Option<String>,
+    /// Verified example questions (suggested when a question cannot be read).
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+impl SemanticModel {
+    /// Parses a YAML catalog file.
+    pub fn from_yaml_str(text: &str) -> Result<Self, CatalogError> {
+        let model: SemanticModel = serde_yaml::from_str(text)?;
+        model.validate()?;
+        Ok(model)
+    }
+
+    /// Parses a TOML catalog file.
+    pub fn from_toml_str(text: &str) -> Result<Self, CatalogError> {
+        let model: SemanticModel = toml::from_str(text)?;
+        model.validate()?;
+        Ok(model)
+    }
+
+    /// Loads the first catalog file in `dir` whose tables all exist in the lake; infers a model otherwise.
+    pub fn load_dir(dir: &Path, lake: &LakeSnapshot) -> Result<Self, CatalogError> {
+        let mut files: Vec<_> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => Vec::new(),
+        };
+        files.sort();
+        for path in files {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let parse: fn(&str) -> Result<Self, CatalogError> = match ext {
+                "yaml" | "yml" => Self::from_yaml_str,
+                "toml" => Self::from_toml_str,
+                _ => continue,
+            };
+            let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let mut model = parse(&text)?;
+            if model.tables.iter().all(|t| lake.table(&t.name).is_some()) {
+                model.enrich(lake);
+                return Ok(model);
+            }
+        }
+        Ok(Self::infer(lake))
+    }
+
+    /// Checks references between the model's parts.
+    pub fn validate(&self) -> Result<(), CatalogError> {
+        let tables: HashSet<String> = self.tables.iter().map(|t| t.name.to_lowercase()).collect();
+        let check = |t: &str, what: &str| {
+            if tables.contains(&t.to_lowercase()) {
+                Ok(())
+            } else {
+                Err(CatalogError::Invalid(format!(
+                    "{what} refers to unknown table {t}"
+                )))
+            }
+        };
+        for m in &self.measures {
+            check(&m.table, &format!("measure {}", m.name))?;
+        }
+        for d in &self.dimensions {
+            check(&d.table, &format!("dimension {}", d.name))?;
+        }
+        for t in &self.time_dimensions {
+            check(&t.table, &format!("time dimension {}", t.name))?;
+        }
+        for j in &self.joins {
+            for side in [&j.from, &j.to] {
+                let (t, _) = JoinDef::split(side).ok_or_else(|| {
+                    CatalogError::Invalid(format!("join side {side} is not table.column"))
+                })?;
+                check(t, "join")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds a table definition by name.
+    pub fn table(&self, name: &str) -> Option<&TableDef> {
+        self.tables
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Finds a measure by name.
+    pub fn measure(&self, name: &str) -> Option<&MeasureDef> {
+        self.measures
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Finds a dimension by name.
+    pub fn dimension(&self, name: &str) -> Option<&DimensionDef> {
+        self.dimensions
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The time dimension of a table, if any.
+    pub fn time_for(&self, table: &str) -> Option<&TimeDimensionDef> {
+        self.time_dimensions
+            .iter()
+            .find(|t| t.table.eq_ignore_ascii_case(table))
+    }
+
+    /// The measure answered when a question names none.
+    pub fn default_measure(&self) -> Option<&MeasureDef> {
+        self.default_metric
+            .as_deref()
+            .and_then(|n| self.measure(n))
+            .or_else(|| self.measures.first())
+    }
+
+    /// The latest date of any time dimension (the anchor of relative dates).
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        self.time_dimensions.iter().filter_map(|t| t.max).max()
+    }
+
+    /// Adds known values, date ranges and row counts from the lake's statistics.
+    pub fn enrich(&mut self, lake: &LakeSnapshot) {
+        for t in &mut self.tables {
+            if let Some(info) = lake.table(&t.name) {
+                t.row_count = info.row_count.or(t.row_count);
+            }
+        }
+        for d in &mut self.dimensions {
+            if let Some(col) = lake.table(&d.table).and_then(|t| find_col(t, &d.column)) {
+                if d.values.is_empty() && d.kind == DimensionKind::Category {
+                    d.values = col.sample_values.clone();
+                }
+                if is_bool(&col.data_type) {
+                    d.kind = DimensionKind::Flag;
+                }
+            }
+        }
+        for td in &mut self.time_dimensions {
+            let Some(info) = lake.table(&td.table) else {
+                continue;
+            };
+            if let Some(col) = td.column.as_deref().and_then(|c| find_col(info, c)) {
+                td.min = col.min.as_deref().and_then(parse_date).or(td.min);
+                td.max = col.max.as_deref().and_then(parse_date).or(td.max);
+            } else if let Some(yc) = td.year_column.as_deref().and_then(|c| find_col(info, c)) {
+                let year =
+                    |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
+                let max_month = td
+                    .month_column
+                    .as_deref()
+                    .and_then(|c| find_col(info, c))
+                    .and_then(|c| c.max.as_deref().and_then(|s| s.trim().parse::<u32>().ok()))
+                    .unwrap_or(12);
+                td.min = year(&yc.min)
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+                    .or(td.min);
+                td.max = year(&yc.max)
+                    .and_then(|y| last_day_of_month(y, max_month))
+                    .or(td.max);
+            }
+        }
+    }
+
+    /// Builds a model from the schema alone (see the rules in the module docs of `infer`).
+    ///
+    /// Numeric non-key columns become SUM measures, low-cardinality text columns dimensions, dates and
+    /// year/month columns time, `*_id`/`*_sk`/`*_key` columns that match another table's key joins. Column
+    /// names are split into words after dropping a prefix shared by the table's columns (`ss_net_paid`).
+    pub fn infer(lake: &LakeSnapshot) -> Self {
+        let mut model = SemanticModel {
+            name: "inferred".into(),
+            ..Default::default()
+        };
+        let prefixes: HashMap<String, String> = lake
+            .tables
+            .iter()
+            .map(|t| (t.name.to_lowercase(), shared_prefix(t)))
+            .collect();
+        let stripped = |table: &str, col: &str| -> String {
+            let p = prefixes
+                .get(&table.to_lowercase())
+                .cloned()
+                .unwrap_or_default();
+            let lower = col.to_lowercase();
+            let rest = lower.strip_prefix(&p).unwrap_or(&lower);
+            words(rest).join(" ")
+        };
+        // Keys of each table.
+        let mut keys: HashMap<String, String> = HashMap::new();
+        for t in &lake.tables {
+            let singular = singularize(&words(&t.name).join(" "));
+            let tname_words = words(&t.name).join(" ");
+            let key = t.columns.iter().find(|c| {
+                let s = stripped(&t.name, &c.name);
+                is_key_name(&s) && {
+                    let base = key_base(&s);
+                    base == singular
+                        || base == tname_words
+                        || base.is_empty()
+                        || singular.ends_with(&base)
+                }
+            });
+            if let Some(k) = key {
+                keys.insert(t.name.clone(), k.name.clone());
+            }
+        }
+        // Joins: a key-like column elsewhere that names another table's key.
+        let mut joins: Vec<JoinDef> = Vec::new();
+        for t in &lake.tables {
+            for c in &t.columns {
+                let s = stripped(&t.name, &c.name);
+                if !is_key_name(&s) {
+                    continue;
+                }
+                for (other, key) in &keys {
+                    if other.eq_ignore_ascii_case(&t.name) {
+                        continue;
+                    }
+                    let ks = stripped(other, key);
+                    let ks_full = if key_base(&ks).is_empty() {
+                        format!("{} {}", singularize(&words(other).join(" ")), ks)
+                    } else {
+                        ks.clone()
+                    };
+                    if s == ks_full || s.ends_with(&format!(" {ks_full}")) {
+                        joins.push(JoinDef {
+                            from: format!("{}.{}", t.name, c.name),
+                            to: format!("{}.{}", other, key),
+                        });
+                    }
+                }
+            }
+        }
+        // Fact tables: the ones joins leave from; else the biggest table.
+        let mut facts: Vec<String> = Vec::new();
+        for j in &joins {
+            if let Some((t, _)) = JoinDef::split(&j.from) {
+                if !facts.iter().any(|f| f == t) {
+                    facts.push(t.to_string());
+                }
+            }
+        }
+        if facts.is_empty() {
+            if let Some(t) = lake
+                .tables
+                .iter()
+                .max_by_key(|t| (t.row_count.unwrap_or(0), t.columns.len()))
+            {
+                facts.push(t.name.clone());
+            }
+        }
+        let fk_cols: HashSet<(String, String)> = joins
+            .iter()
+            .filter_map(|j| {
+                JoinDef::split(&j.from).map(|(t, c)| (t.to_lowercase(), c.to_lowercase()))
+            })
+            .collect();
+
+        for t in &lake.tables {
+            let is_fact = facts.iter().any(|f| f.eq_ignore_ascii_case(&t.name));
+            let key = keys.get(&t.name).cloned();
+            let table_words = words(&t.name).join(" ");
+            let entity = singularize(&table_words);
+            let display = t
+                .columns
+                .iter()
+                .find(|c| is_text(&c.data_type) && stripped(&t.name, &c.name).ends_with("name"))
+                .map(|c| c.name.clone());
+            let date_col = t
+                .columns
+                .iter()
+                .find(|c| is_date(&c.data_type))
+                .map(|c| c.name.clone());
+            let year_col = t
+                .columns
+                .iter()
+                .find(|c| stripped(&t.name, &c.name) == "year" && is_numeric(&c.data_type))
+                .map(|c| c.name.clone());
+            let month_col = t
+                .columns
+                .iter()
+                .find(|c| stripped(&t.name, &c.name) == "month" && is_numeric(&c.data_type))
+                .map(|c| c.name.clone());
+            model.tables.push(TableDef {
+                name: t.name.clone(),
+                key: key.clone(),
+                entity: if is_fact { None } else { Some(entity.clone()) },
+                display: if is_fact { None } else { display.clone() },
+                synonyms: Vec::new(),
+                fact: is_fact,
+                row_count: t.row_count,
+            });
+            if is_fact && (date_col.is_some() || year_col.is_some()) {
+                let name = date_col
+                    .as_deref()
+                    .map(|c| stripped(&t.name, c))
+                    .unwrap_or_else(|| "date".into());
+                model.time_dimensions.push(TimeDimensionDef {
+                    name,
+                    table: t.name.clone(),
+                    column: date_col.clone(),
+                    year_column: year_col.clone(),
+                    month_column: month_col.clone(),
+                    grains: all_grains(),
+                    synonyms: Vec::new(),
+                    min: None,
+                    max: None,
+                });
+            }
+            for c in &t.columns {
+                let s = stripped(&t.name, &c.name);
+                let lower = c.name.to_lowercase();
+                let is_key = key
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(&c.name))
+                    || fk_cols.contains(&(t.name.to_lowercase(), lower.clone()))
+                    || is_key_name(&s);
+                if Some(&c.name) == date_col.as_ref()
+                    || Some(&c.name) == year_col.as_ref()
+                    || Some(&c.name) == month_col.as_ref()
+                    || is_date(&c.data_type)
+                {
+                    continue;
+                }
+                if is_bool(&c.data_type) {
+                    model.dimensions.push(DimensionDef {
+                        name: s.clone(),
+                        table: t.name.clone(),
+                        column: c.name.clone(),
+                        kind: DimensionKind::Flag,
+                        synonyms: Vec::new(),
+                        values: Vec::new(),
+                        alias: None,
+                    });
+                } else if is_numeric(&c.data_type) && !is_key {
+                    if is_fact {
+                        model.measures.push(MeasureDef {
+                            name: s.clone(),
+                            table: t.name.clone(),
+                            expr: quote_ident(&c.name),
+                            agg: Aggregation::Sum,
+                            synonyms: measure_synonyms(&s),
+                            format: guess_format(&s),
+                            alias: None,
+                            description: None,
+                        });
+                    }
+                } else if is_text(&c.data_type) && !is_key {
+                    let low_card =
+                        !c.sample_values.is_empty() || c.distinct_count.is_some_and(|n| n <= 200);
+                    let is_display = Some(&c.name) == display.as_ref();
+                    if low_card || is_display || !is_fact {
+                        let mut name = s.clone();
+                        if !is_fact
+                            && !name.contains(&entity)
+                            && model.dimensions.iter().any(|d| d.name == name)
+                        {
+                            name = format!("{entity} {name}");
+                        }
+                        model.dimensions.push(DimensionDef {
+                            name,
+                            table: t.name.clone(),
+                            column: c.name.clone(),
+                            kind: if low_card {
+                                DimensionKind::Category
+                            } else {
+                                DimensionKind::Text
+                            },
+                            synonyms: dimension_synonyms(&s),
+                            values: Vec::new(),
+                            alias: None,
+                        });
+                    }
+                }
+            }
+            if is_fact {
+                // Counting measures: order-like ids and entities reached through joins.
+                for c in &t.columns {
+                    let s = stripped(&t.name, &c.name);
+                    let base = key_base(&s);
+                    if is_key_name(&s)
+                        && (base.ends_with("order")
+                            || base.ends_with("ticket number")
+                            || base.ends_with("transaction")
+                            || base.ends_with("invoice")
+                            || base.ends_with("receipt"))
+                    {
+                        let noun = base.rsplit(' ').next().unwrap_or("order").to_string();
+                        model.measures.push(MeasureDef {
+                            name: pluralize(&noun),
+                            table: t.name.clone(),
+                            expr: format!("COUNT(DISTINCT {})", quote_ident(&c.name)),
+                            agg: Aggregation::Custom,
+                            synonyms: vec![
+                                "transactions".into(),
+                                "purchases".into(),
+                                "baskets".into(),
+                            ],
+                            format: Format::Count,
+                            alias: None,
+                            description: None,
+                        });
+                    }
+                }
+                model.measures.push(MeasureDef {
+                    name: "row count".into(),
+                    table: t.name.clone(),
+                    expr: "COUNT(*)".into(),
+                    agg: Aggregation::Custom,
+                    synonyms: vec![
+                        "rows".into(),
+                        "records".into(),
+                        "lines".into(),
+                        "line items".into(),
+                        "number of rows".into(),
+                    ],
+                    format: Format::Count,
+                    alias: Some("row_count".into()),
+                    description: None,
+                });
+            }
+        }
+        // Entity counts: one per join target that is an entity (customers = COUNT(DISTINCT customer_id)).
+        for j in &joins {
+            let (Some((ft, fc)), Some((tt, _))) = (JoinDef::split(&j.from), JoinDef::split(&j.to))
+            else {
+                continue;
+            };
+            let entity = singularize(&words(tt).join(" "));
+            let plural = pluralize(&entity);
+            if model.measures.iter().any(|m| m.name == plural) {
+                continue;
+            }
+            model.measures.push(MeasureDef {
+                name: plural,
+                table: ft.to_string(),
+                expr: format!("COUNT(DISTINCT {})", quote_ident(fc)),
+                agg: Aggregation::Custom,
+                synonyms: Vec::new(),
+                format: Format::Count,
+                alias: None,
+                description: None,
+            });
+        }
+        // Dimensions of other entities in the same wide table: a text "name" column for each "X id"/"X name".
+        model.joins = joins;
+        model.default_metric = model
+            .measures
+            .iter()
+            .find(|m| m.format == Format::Currency && m.agg == Aggregation::Sum)
+            .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
+            .map(|m| m.name.clone());
+        model.enrich(lake);
+        model
+    }
+}
+
+/// Serde for dates as `YYYY-MM-DD` text (chrono's serde feature is not enabled).
+pub mod date_serde {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.format("%Y-%m-%d").to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = String::deserialize(d)?;
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde for optional dates as `YYYY-MM-DD` text.
+pub mod opt_date_serde {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&d.format("%Y-%m-%d").to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+fn find_col<'a>(t: &'a TableInfo, name: &str) -> Option<&'a ColumnInfo> {
+    t.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()
+}
+
+fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if m >= 12 { (y + 1, 1) } else { (y, m + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt())
+}
+
+/// Whether a DuckDB type name is numeric.
+pub fn is_numeric(t: &str) -> bool {
+    let t = t.to_uppercase();
+    [
+        "INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "SMALLINT",
+        "TINYINT", "UBIGINT",
+    ]
+    .iter()
+    .any(|p| t.contains(p))
+}
+
+/// Whether a DuckDB type name is textual.
+pub fn is_text(t: &str) -> bool {
+    let t = t.to_uppercase();
+    t.contains("VARCHAR")
+        || t.contains("TEXT")
+        || t.contains("STRING")
+        || t == "CHAR"
+        || t.starts_with("ENUM")
+}
+
+/// Whether a DuckDB type name is a date or timestamp.
+pub fn is_date(t: &str) -> bool {
+    let t = t.to_uppercase();
+    t.starts_with("DATE") || t.starts_with("TIMESTAMP")
+}
+
+fn is_bool(t: &str) -> bool {
+    t.to_uppercase().starts_with("BOOL")
+}
+
+/// Splits an identifier into lowercase words: `Order Date`, `ship-city`, `netPaid`, `ss_net_paid`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            if ch.is_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+            cur.extend(ch.to_lowercase());
+        } else {
+            prev_lower = false;
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Snake-case output alias for a name.
+pub fn snake(name: &str) -> String {
+    let w = words(name);
+    if w.is_empty() {
+        "value".into()
+    } else {
+        w.join("_")
+    }
+}
+
+/// Quotes an identifier for SQL when it is not a plain lowercase name.
+pub fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// The prefix (`ss_`) shared by most columns of a table, or empty.
+fn shared_prefix(t: &TableInfo) -> String {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for c in &t.columns {
+        let lower = c.name.to_lowercase();
+        if let Some((p, rest)) = lower.split_once('_') {
+            if p.len() <= 4 && !rest.is_empty() {
+                *counts.entry(format!("{p}_")).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n * 10 >= t.columns.len() * 7 && t.columns.len() >= 2)
+        .max_by_key(|(_, n)| *n)
+        .map(|(p, _)| p)
+        .unwrap_or_default()
+}
+
+fn is_key_name(words_joined: &str) -> bool {
+    let last = words_joined.rsplit(' ').next().unwrap_or("");
+    matches!(last, "id" | "sk" | "key" | "code" if words_joined.contains(' ') || last == "id")
+        || last.ends_with("id")
+            && last.len() > 2
+            && !words_joined.contains(' ')
+            && last != "paid"
+            && last != "valid"
+}
+
+/// `customer id` → `customer`; `item sk` → `item`.
+fn key_base(words_joined: &str) -> String {
+    let mut w: Vec<&str> = words_joined.split(' ').collect();
+    if let Some(last) = w.last() {
+        if matches!(*last, "id" | "sk" | "key" | "code") {
+            w.pop();
+        } else if let Some(stem) = last.strip_suffix("id") {
+            let s = stem.to_string();
+            w.pop();
+            let mut out: Vec<String> = w.iter().map(|x| x.to_string()).collect();
+            out.push(s);
+            return out.join(" ").trim().to_string();
+        }
+    }
+    w.join(" ")
+}
+
+/// A naive English singular.
+pub fn singularize(s: &str) -> String {
+    let (head, last) = match s.rsplit_once(' ') {
+        Some((h, l)) => (format!("{h} "), l.to_string()),
+        None => (String::new(), s.to_string()),
+    };
+    let single = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if last.ends_with("sses")
+        || last.ends_with("shes")
+        || last.ends_with("ches")
+        || last.ends_with("xes")
+    {
+        last[..last.len() - 2].to_string()
+    } else if last.ends_with('s')
+        && !last.ends_with("ss")
+        && !last.ends_with("us")
+        && last.len() > 3
+    {
+        last[..last.len() - 1].to_string()
+    } else {
+        last
+    };
+    format!("{head}{single}")
+}
+
+/// A naive English plural.
+pub fn pluralize(s: &str) -> String {
+    if s.ends_with('y') && !s.ends_with("ay") && !s.ends_with("ey") && !s.ends_with("oy") {
+        format!("{}ies", &s[..s.len() - 1])
+    } else if s.ends_with('s') || s.ends_with("sh") || s.ends_with("ch") || s.ends_with('x') {
+        format!("{s}es")
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn guess_format(name: &str) -> Format {
+    let money = [
+        "revenue", "sales", "amount", "price", "cost", "profit", "paid", "spend", "value",
+        "income", "tax", "total", "margin", "fee", "charge",
+    ];
+    let counts = ["quantity", "qty", "units", "count", "number"];
+    let pct = ["discount", "rate", "pct", "percent", "ratio"];
+    let w: Vec<&str> = name.split(' ').collect();
+    if w.iter().any(|x| pct.contains(x)) {
+        Format::Percent
+    } else if w.iter().any(|x| money.contains(x)) {
+        Format::Currency
+    } else if w.iter().any(|x| counts.contains(x)) {
+        Format::Count
+    } else {
+        Format::Number
+    }
+}
+
+/// Common business synonyms for an inferred measure name.
+fn measure_synonyms(name: &str) -> Vec<String> {
+    let w: Vec<&str> = name.split(' ').collect();
+    let mut out: Vec<&str> = Vec::new();
+    let has = |x: &str| w.contains(&x);
+    if has("revenue") || has("sales") || (has("net") && has("paid")) || has("amount") {
+        out.extend([
+            "revenue",
+            "sales",
+            "turnover",
+            "total sales",
+            "spend",
+            "income",
+        ]);
+    }
+    if has("quantity") || has("qty") || has("units") {
+        out.extend([
+            "units",
+            "units sold",
+            "quantity sold",
+            "items sold",
+            "volume",
+        ]);
+    }
+    if has("profit") {
+        out.extend(["profit", "earnings"]);
+    }
+    out.into_iter()
+        .filter(|s| *s != name)
+        .map(String::from)
+        .collect()
+}
+
+/// Common business synonyms for an inferred dimension name.
+fn dimension_synonyms(name: &str) -> Vec<String> {
+    let mut out: Vec<&str> = Vec::new();
+    let last = name.rsplit(' ').next().unwrap_or(name);
+    match last {
+        "category" => out.extend(["product category", "department"]),
+        "region" => out.extend(["area", "territory", "zone"]),
+        "city" => out.extend(["town"]),
+        "state" => out.extend(["province"]),
+        "channel" => out.extend(["sales channel"]),
+        "segment" => out.extend(["customer segment"]),
+        _ => {}
+    }
+    if name != last && !matches!(last, "name" | "type" | "id") {
+        out.push(last);
+    }
+    out.into_iter().map(String::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, ty: &str, samples: &[&str]) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            data_type: ty.into(),
+            sample_values: samples.iter().map(|s| s.to_string()).collect(),
+            distinct_count: if samples.is_empty() {
+                None
+            } else {
+                Some(samples.len() as u64)
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn splits_column_names() {
+        assert_eq!(words("Order Date"), vec!["order", "date"]);
+        assert_eq!(words("ship-city"), vec!["ship", "city"]);
+        assert_eq!(words("ss_net_paid"), vec!["ss", "net", "paid"]);
+        assert_eq!(words("netPaid"), vec!["net", "paid"]);
+    }
+
+    #[test]
+    fn infers_a_star_schema_with_prefixes() {
+        let lake = LakeSnapshot {
+            tables: vec![
+                TableInfo {
+                    name: "store_sales".into(),
+                    columns: vec![
+                        col("ss_sold_date_sk", "BIGINT", &[]),
+                        col("ss_item_sk", "BIGINT", &[]),
+                        col("ss_ticket_number", "BIGINT", &[]),
+                        col("ss_quantity", "INTEGER", &[]),
+                        col("ss_net_paid", "DECIMAL(7,2)", &[]),
+                    ],
+                    row_count: Some(1000),
+                },
+                TableInfo {
+                    name: "item".into(),
+                    columns: vec![
+                        col("i_item_sk", "BIGINT", &[]),
+                        col("i_item_name", "VARCHAR", &[]),
+                        col("i_category", "VARCHAR", &["Music", "Books"]),
+                    ],
+                    row_count: Some(10),
+                },
+            ],
+        };
+        let m = SemanticModel::infer(&lake);
+        assert!(
+            m.joins
+                .iter()
+                .any(|j| j.from == "store_sales.ss_item_sk" && j.to == "item.i_item_sk"),
+            "{:?}",
+            m.joins
+        );
+        assert!(m.measure("net paid").is_some(), "{:?}", m.measures);
+        assert!(m.measure("quantity").is_some());
+        assert!(m.dimension("category").is_some_and(|d| d.values.len() == 2));
+        assert_eq!(
+            m.table("item").and_then(|t| t.display.clone()).as_deref(),
+            Some("i_item_name")
+        );
+        assert_eq!(m.default_metric.as_deref(), Some("net paid"));
+    }
+
+    #[test]
+    fn parses_yaml_and_rejects_unknown_tables() {
+        let ok = "tables: [{name: t, fact: true}]\nmeasures: [{name: x, table: t, expr: a}]\n";
+        assert!(SemanticModel::from_yaml_str(ok).is_ok());
+        let bad = "tables: [{name: t}]\nmeasures: [{name: x, table: u, expr: a}]\n";
+        assert!(SemanticModel::from_yaml_str(bad).is_err());
+        let toml =
+            "[[tables]]\nname = \"t\"\n[[measures]]\nname = \"x\"\ntable = \"t\"\nexpr = \"a\"\n";
+        assert!(SemanticModel::from_toml_str(toml).is_ok());
+    }
+}
