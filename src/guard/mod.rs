@@ -234,6 +234,19 @@ impl Guard {
         Ok(checked)
     }
 
+    /// Checks text that must hold exactly one statement (extended-protocol Parse, one piece of a simple query
+    /// the server split itself, NL-generated SQL). Empty text or several statements are a syntax error.
+    pub fn check_single(&self, sql: &str, max_rows: Option<u64>) -> Result<Checked, GuardError> {
+        let mut checked = self.check_with_cap(sql, max_rows)?;
+        match (checked.pop(), checked.is_empty()) {
+            (Some(one), true) => Ok(one),
+            (None, _) => Err(GuardError::Syntax("empty statement".into())),
+            (Some(_), false) => Err(GuardError::Syntax(
+                "cannot insert multiple commands into a prepared statement".into(),
+            )),
+        }
+    }
+
     fn check_piece(
         &self,
         parser: &DuckParser,

@@ -467,3 +467,28 @@ fn checks_are_fast() {
     eprintln!("one check: {per:?}");
     assert!(per < std::time::Duration::from_millis(50), "{per:?}");
 }
+
+#[test]
+fn check_single_wants_exactly_one_statement() {
+    let g = guard();
+    let one = g
+        .check_single("SELECT * FROM sales;", Some(5))
+        .expect("passes");
+    assert_eq!(one.original, "SELECT * FROM sales");
+    assert!(one.sql.ends_with("LIMIT 5"));
+    assert_eq!(
+        g.check_single("SELECT 1; SELECT 2", None)
+            .map_err(|e| e.sqlstate()),
+        Err("42601")
+    );
+    assert_eq!(
+        g.check_single(" -- nothing", None)
+            .map_err(|e| e.sqlstate()),
+        Err("42601")
+    );
+    assert_eq!(
+        g.check_single("SELECT 1; DROP TABLE sales", None)
+            .map_err(|e| e.sqlstate()),
+        Err("0A000")
+    );
+}
