@@ -158,7 +158,7 @@ fn serve(
             .await
             .with_context(|| format!("cannot listen on {}", cfg.listen))?;
         tracing::info!(addr = %listener.local_addr()?, tables = ?engine.table_names(), "ready for connections");
-        let state = wire::ServerState::new(cfg, Arc::new(engine));
+        let state = wire::ServerState::new(cfg, Arc::new(engine))?;
         server::run(listener, state, shutdown_signal()).await;
         Ok(())
     })
@@ -185,7 +185,7 @@ fn ask(config: Option<PathBuf>, data: Option<PathBuf>, question: &str) -> Result
     }
     let engine = DuckEngine::open(&EngineOptions::from_config(&cfg.data, &cfg))
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
-    let state = wire::ServerState::new(cfg, Arc::new(engine));
+    let state = wire::ServerState::new(cfg, Arc::new(engine))?;
     let session = Session::new(state.clone(), state.engine.open_session()?);
     let answer = match session.plan_question(question) {
         Ok(a) => a,

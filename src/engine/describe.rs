@@ -12,9 +12,13 @@ use super::error::{EngineError, ErrorKind};
 use super::types::{ColumnDesc, SqlType};
 use super::Description;
 
+/// Descriptions kept per statement text: Parse describes a statement and Execute needs the same shape again.
+const DESCRIPTION_CACHE_ENTRIES: u64 = 4_096;
+
 /// A raw DuckDB connection used only for preparing statements. It shares the server's database.
 pub struct Describer {
     conn: Mutex<RawConn>,
+    cache: moka::sync::Cache<String, Description>,
 }
 
 struct RawConn(ffi::duckdb_connection);
@@ -44,11 +48,27 @@ impl Describer {
         }
         Ok(Self {
             conn: Mutex::new(RawConn(conn)),
+            cache: moka::sync::Cache::new(DESCRIPTION_CACHE_ENTRIES),
         })
     }
 
-    /// Prepares `sql` and reads its parameter and result types.
+    /// Forgets cached descriptions (after the lake's tables change).
+    pub fn clear(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// Parameter and result types of `sql`, from the cache or by preparing it.
     pub fn describe(&self, sql: &str) -> Result<Description, EngineError> {
+        if let Some(d) = self.cache.get(sql) {
+            return Ok(d);
+        }
+        let d = self.prepare_and_read(sql)?;
+        self.cache.insert(sql.to_owned(), d.clone());
+        Ok(d)
+    }
+
+    /// Prepares `sql` and reads its parameter and result types.
+    fn prepare_and_read(&self, sql: &str) -> Result<Description, EngineError> {
         let c_sql = CString::new(sql)
             .map_err(|_| EngineError::new(ErrorKind::Syntax, "statement contains a NUL byte"))?;
         let conn = self

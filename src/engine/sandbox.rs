@@ -34,6 +34,7 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
         "SET autoload_known_extensions = false".into(),
         "SET allow_community_extensions = false".into(),
         "SET allow_persistent_secrets = false".into(),
+        "SET parquet_metadata_cache = true".into(),
         format!("SET memory_limit = {}", sql_literal(&cfg.memory_limit)),
         format!("SET threads = {}", cfg.threads),
         format!(

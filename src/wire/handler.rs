@@ -84,14 +84,33 @@ impl Session {
         *self.key.lock().unwrap_or_else(|p| p.into_inner()) = Some((pid, secret));
     }
 
-    /// Checks a statement before it may reach the engine and returns the text to run.
+    /// Checks one statement before it may reach the engine and returns the text to run (rewritten: row cap).
     pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
-        Ok(sql.to_owned())
+        self.checked(sql, self.state.guard.check(sql))
     }
 
     /// Checks SQL written by the NL engine: the same guard as users' SQL, with the NL row cap.
     pub fn check_nl_sql(&self, sql: &str) -> PgWireResult<String> {
-        self.check_sql(sql)
+        let cap = Some(self.state.config.max_rows_nl);
+        self.checked(sql, self.state.guard.check_with_cap(sql, cap))
+    }
+
+    fn checked(
+        &self,
+        sql: &str,
+        result: Result<Vec<crate::guard::Checked>, crate::guard::GuardError>,
+    ) -> PgWireResult<String> {
+        match result {
+            Ok(mut v) if v.len() == 1 => Ok(v.remove(0).sql),
+            Ok(v) => Err(user_error(
+                sqlstate::SYNTAX_ERROR,
+                format!("expected one statement, found {}", v.len()),
+            )),
+            Err(e) => {
+                tracing::info!(refused = %e, sql = %sql.chars().take(200).collect::<String>(), "statement refused");
+                Err(user_error(e.sqlstate(), e.to_string()))
+            }
+        }
     }
 
     /// Reads a plain-English question into checked SQL plus the notices that explain it.
@@ -301,11 +320,22 @@ fn ends_failed_transaction(cmd: Option<&SessionCommand>) -> bool {
 }
 
 impl ConnHandler {
-    /// Runs one statement of a simple query, sending its response.
+    /// Classifies and checks one statement of a simple query, before anything runs.
+    fn plan_simple(&self, stmt: &str) -> PgWireResult<Kind> {
+        if split::is_comment_only(stmt) {
+            return Ok(Kind::Empty);
+        }
+        if let Some(cmd) = sess::parse(stmt) {
+            return Ok(Kind::Session(cmd));
+        }
+        Ok(Kind::Sql(self.session.check_sql(stmt)?))
+    }
+
+    /// Runs one planned statement of a simple query, sending its response.
     async fn run_simple<C>(
         &self,
         client: &mut C,
-        stmt: &str,
+        stmt: &Kind,
         status: &mut TransactionStatus,
     ) -> PgWireResult<()>
     where
@@ -313,15 +343,18 @@ impl ConnHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        if split::is_comment_only(stmt) {
-            client
-                .feed(PgWireBackendMessage::EmptyQueryResponse(
-                    EmptyQueryResponse::new(),
-                ))
-                .await?;
-            return Ok(());
-        }
-        let cmd = sess::parse(stmt);
+        let cmd = match stmt {
+            Kind::Empty => {
+                client
+                    .feed(PgWireBackendMessage::EmptyQueryResponse(
+                        EmptyQueryResponse::new(),
+                    ))
+                    .await?;
+                return Ok(());
+            }
+            Kind::Session(c) => Some(c.clone()),
+            _ => None,
+        };
         if *status == TransactionStatus::Error && !ends_failed_transaction(cmd.as_ref()) {
             return Err(user_error(
                 IN_FAILED_TRANSACTION,
@@ -357,12 +390,14 @@ impl ConnHandler {
             }
             return Ok(());
         }
-        let sql = self.session.check_sql(stmt)?;
+        let Kind::Sql(sql) = stmt else {
+            return Ok(());
+        };
         let timeout = self.session.settings().statement_timeout();
         let started = exec::start(
             self.session.engine.clone(),
             self.session.cancel.clone(),
-            sql,
+            sql.clone(),
             Vec::new(),
             Vec::new(),
             timeout,
@@ -495,7 +530,27 @@ impl SimpleQueryHandler for ConnHandler {
                 ))
                 .await?;
         }
+        // Every statement is checked before any runs: a refused piece means nothing runs in part.
+        let mut planned = Vec::with_capacity(statements.len());
+        let mut refused = None;
         for stmt in &statements {
+            match self.plan_simple(stmt) {
+                Ok(p) => planned.push(p),
+                Err(e) => {
+                    refused = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = refused {
+            let info: ErrorInfo = e.into();
+            client
+                .feed(PgWireBackendMessage::ErrorResponse(info.into()))
+                .await?;
+            status = status.to_error_state();
+            planned.clear();
+        }
+        for stmt in &planned {
             if let Err(e) = self.run_simple(client, stmt, &mut status).await {
                 if matches!(e, PgWireError::IoError(_)) {
                     return Err(e);

@@ -17,6 +17,7 @@ use crate::agent::nl::NlEngine;
 use crate::catalog::semantic::SemanticModel;
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::guard::{Guard, Policy};
 
 /// The version we report: PostgreSQL 16 protocol and catalog semantics.
 pub const SERVER_VERSION: &str = "16.6";
@@ -27,12 +28,24 @@ pub struct ServerState {
     pub engine: Arc<dyn Engine>,
     /// The semantic NL→SQL engine over the catalog (a catalog file, or a model inferred from the schema).
     pub nl: Arc<NlEngine>,
+    /// Validates every statement (users' and the NL engine's) before the engine sees it.
+    pub guard: Arc<Guard>,
     pub cancels: Arc<cancel::CancelRegistry>,
 }
 
 impl ServerState {
-    pub fn new(config: Config, engine: Arc<dyn Engine>) -> Arc<Self> {
+    /// Builds the shared state.
+    ///
+    /// # Errors
+    /// When the guard's private parser cannot start.
+    pub fn new(
+        config: Config,
+        engine: Arc<dyn Engine>,
+    ) -> Result<Arc<Self>, crate::guard::GuardError> {
         let snapshot = engine.snapshot();
+        let mut policy = Policy::for_tables(snapshot.tables.iter().map(|t| t.name.as_str()));
+        policy.max_rows = Some(config.max_rows_sql);
+        let guard = Arc::new(Guard::new(policy)?);
         let model = SemanticModel::load_dir(&config.catalog_dir, &snapshot).unwrap_or_else(|e| {
             tracing::warn!(cause = %e, dir = %config.catalog_dir.display(), "catalog file unusable; inferring the model from the schema");
             SemanticModel::infer(&snapshot)
@@ -42,11 +55,12 @@ impl ServerState {
             dimensions = model.dimensions.len(),
             "semantic model ready"
         );
-        Arc::new(Self {
+        Ok(Arc::new(Self {
             config,
             engine,
             nl: Arc::new(NlEngine::new(Arc::new(model))),
+            guard,
             cancels: Arc::new(cancel::CancelRegistry::default()),
-        })
+        }))
     }
 }

@@ -89,7 +89,7 @@ pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestSe
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr"))
                 .expect("report addr");
-            let state = wire::ServerState::new(cfg, Arc::new(engine));
+            let state = wire::ServerState::new(cfg, Arc::new(engine)).expect("server state");
             server::run(listener, state, std::future::pending()).await;
         });
     });
