@@ -492,3 +492,89 @@ fn check_single_wants_exactly_one_statement() {
         Err("0A000")
     );
 }
+
+/// Every position × every spelling × every way of writing the path: file-reading table functions and
+/// string-literal relations are refused (42501) wherever and however they are written.
+#[test]
+fn file_sources_are_refused_in_every_position_and_spelling() {
+    const POSITIONS: &[&str] = &[
+        "SELECT * FROM {src}",
+        "FROM {src}",
+        "SELECT * FROM sales JOIN {src} ON true",
+        "SELECT * FROM sales LEFT JOIN {src} USING (region)",
+        "SELECT * FROM sales, {src}",
+        "SELECT * FROM (SELECT * FROM {src}) x",
+        "WITH c AS (SELECT * FROM {src}) SELECT * FROM c",
+        "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r, {src}) SELECT * FROM r",
+        "SELECT * FROM sales s, LATERAL (SELECT * FROM {src}) l",
+        "SELECT (SELECT count(*) FROM {src})",
+        "SELECT region FROM sales UNION SELECT * FROM {src}",
+        "SELECT * FROM sales WHERE region IN (SELECT * FROM {src})",
+        "SELECT * FROM sales WHERE EXISTS (SELECT 1 FROM {src})",
+        "SELECT * FROM sales ORDER BY (SELECT 1 FROM {src})",
+        "DESCRIBE SELECT * FROM {src}",
+        "EXPLAIN SELECT * FROM {src}",
+        "SELECT 1; SELECT * FROM {src}",
+    ];
+    const FUNCTIONS: &[&str] = &[
+        "read_text",
+        "\"read_text\"",
+        "\"READ_TEXT\"",
+        "READ_TEXT",
+        "main.read_text",
+        "system.main.read_text",
+        "\"system\".\"main\".\"read_text\"",
+        "read_text/**/",
+        "read_csv",
+        "read_csv_auto",
+        "read_parquet",
+        "read_json",
+        "read_blob",
+        "parquet_scan",
+        "glob",
+    ];
+    const ARGS: &[&str] = &[
+        "'/etc/passwd'",
+        "'/etc/' || 'passwd'",
+        "concat('/et', 'c/passwd')",
+        "$1",
+        "?",
+        "['/etc/passwd']",
+        "'../../../../etc/passwd'",
+        "'./../canary.csv'",
+        "'~/.ssh/id_rsa'",
+    ];
+    const LITERALS: &[&str] = &[
+        "'/etc/passwd'",
+        "\"/etc/passwd\"",
+        "'../canary.csv'",
+        "'./../canary.csv'",
+        "'~/canary.csv'",
+        "'data/*.parquet' AS t",
+    ];
+    let g = guard();
+    let mut sources: Vec<String> = FUNCTIONS
+        .iter()
+        .flat_map(|f| ARGS.iter().map(move |a| format!("{f}({a})")))
+        .collect();
+    sources.extend(LITERALS.iter().map(|l| (*l).to_string()));
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    for pos in POSITIONS {
+        for src in &sources {
+            let sql = pos.replace("{src}", src);
+            n += 1;
+            match g.check(&sql) {
+                Err(e) if e.sqlstate() == "42501" => {}
+                other => wrong.push(format!("{sql}: {other:?}")),
+            }
+        }
+    }
+    assert!(n > 1_000, "{n}");
+    assert!(
+        wrong.is_empty(),
+        "{} of {n} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
