@@ -38,8 +38,18 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--data" => data = it.next().map(PathBuf::from),
-            "--cases" => cases = it.next().map(PathBuf::from).ok_or("--cases needs a value")?,
-            "--catalog" => catalog = it.next().map(PathBuf::from).ok_or("--catalog needs a value")?,
+            "--cases" => {
+                cases = it
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--cases needs a value")?
+            }
+            "--catalog" => {
+                catalog = it
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--catalog needs a value")?
+            }
             "--only" => only = it.next().map(|s| s.split(',').map(String::from).collect()),
             "-v" | "--verbose" => verbose = true,
             other => return Err(format!("unknown argument {other}")),
@@ -81,7 +91,8 @@ fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
         let mut cols = Vec::new();
         let described: Vec<(String, String)> = {
             let mut st = con.prepare(&format!("DESCRIBE {name}"))?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let rows =
+                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             rows.collect::<duckdb::Result<_>>()?
         };
         for (c, ty) in described {
@@ -94,11 +105,16 @@ fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
                 ..Default::default()
             };
             if is_text(&ty) {
-                let n: Option<String> = one_text(con, &format!("SELECT COUNT(DISTINCT {q})::VARCHAR FROM {name}"))?;
+                let n: Option<String> = one_text(
+                    con,
+                    &format!("SELECT COUNT(DISTINCT {q})::VARCHAR FROM {name}"),
+                )?;
                 let n: u64 = n.and_then(|s| s.parse().ok()).unwrap_or(0);
                 info.distinct_count = Some(n);
                 if n <= 200 {
-                    let mut st = con.prepare(&format!("SELECT DISTINCT {q}::VARCHAR FROM {name} WHERE {q} IS NOT NULL ORDER BY 1"))?;
+                    let mut st = con.prepare(&format!(
+                        "SELECT DISTINCT {q}::VARCHAR FROM {name} WHERE {q} IS NOT NULL ORDER BY 1"
+                    ))?;
                     let vals = st.query_map([], |r| r.get::<_, String>(0))?;
                     info.sample_values = vals.collect::<duckdb::Result<_>>()?;
                 }
@@ -108,7 +124,8 @@ fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
             }
             cols.push(info);
         }
-        let count = one_text(con, &format!("SELECT COUNT(*)::VARCHAR FROM {name}"))?.and_then(|s| s.parse().ok());
+        let count = one_text(con, &format!("SELECT COUNT(*)::VARCHAR FROM {name}"))?
+            .and_then(|s| s.parse().ok());
         tables.push(TableInfo {
             name: name.to_string(),
             columns: cols,
@@ -136,7 +153,11 @@ fn run(con: &Connection, sql: &str) -> Result<(Vec<String>, Vec<Vec<Cell>>), Str
                 Some(s) => match s.as_str() {
                     "true" => Cell::Num(1.0),
                     "false" => Cell::Num(0.0),
-                    _ => s.trim().parse::<f64>().map(Cell::Num).unwrap_or(Cell::Text(s.trim().to_string())),
+                    _ => s
+                        .trim()
+                        .parse::<f64>()
+                        .map(Cell::Num)
+                        .unwrap_or(Cell::Text(s.trim().to_string())),
                 },
             });
         }
@@ -183,24 +204,41 @@ fn column_matches(gold: &[Cell], got: &[Cell], ordered: bool, ratio: bool) -> bo
     g.iter().zip(&o).all(|(a, b)| same(a, b, ratio))
 }
 
-fn compare(case: &serde_json::Value, gold: &(Vec<String>, Vec<Vec<Cell>>), got: &(Vec<String>, Vec<Vec<Cell>>)) -> Option<String> {
+fn compare(
+    case: &serde_json::Value,
+    gold: &(Vec<String>, Vec<Vec<Cell>>),
+    got: &(Vec<String>, Vec<Vec<Cell>>),
+) -> Option<String> {
     let (gc, gr) = gold;
     let (oc, or) = got;
     if gr.len() != or.len() {
         return Some(format!("{} rows, expected {}", or.len(), gr.len()));
     }
     let ordered = case["ordered"].as_bool().unwrap_or(false);
-    let ratio: Vec<&str> = case["ratio"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect()).unwrap_or_default();
-    let col = |rows: &Vec<Vec<Cell>>, i: usize| rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>();
+    let ratio: Vec<&str> = case["ratio"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let col =
+        |rows: &Vec<Vec<Cell>>, i: usize| rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>();
     let mut picks: Vec<(usize, bool, Vec<usize>)> = Vec::new();
-    for name in case["match"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
+    for name in case["match"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+    {
         let Some(gi) = gc.iter().position(|c| c == name) else {
             return Some(format!("gold has no column {name}"));
         };
         let is_ratio = ratio.contains(&name);
-        let cands: Vec<usize> = (0..oc.len()).filter(|&j| column_matches(&col(gr, gi), &col(or, j), ordered, is_ratio)).collect();
+        let cands: Vec<usize> = (0..oc.len())
+            .filter(|&j| column_matches(&col(gr, gi), &col(or, j), ordered, is_ratio))
+            .collect();
         if cands.is_empty() {
-            return Some(format!("no answer column matches gold column '{name}' (got columns {oc:?})"));
+            return Some(format!(
+                "no answer column matches gold column '{name}' (got columns {oc:?})"
+            ));
         }
         picks.push((gi, is_ratio, cands));
     }
@@ -210,17 +248,46 @@ fn compare(case: &serde_json::Value, gold: &(Vec<String>, Vec<Vec<Cell>>), got: 
     // Row-by-row agreement for some choice of columns.
     let mut combos: Vec<Vec<usize>> = vec![vec![]];
     for (_, _, c) in &picks {
-        combos = combos.into_iter().flat_map(|p| c.iter().map(move |x| { let mut q = p.clone(); q.push(*x); q })).collect();
+        combos = combos
+            .into_iter()
+            .flat_map(|p| {
+                c.iter().map(move |x| {
+                    let mut q = p.clone();
+                    q.push(*x);
+                    q
+                })
+            })
+            .collect();
     }
     let key_of = |t: &Vec<Cell>| -> Vec<(u8, i64, String)> {
-        t.iter().enumerate().map(|(i, c)| if picks[i].1 { (0, 0, String::new()) } else { sort_key(c) }).collect()
+        t.iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if picks[i].1 {
+                    (0, 0, String::new())
+                } else {
+                    sort_key(c)
+                }
+            })
+            .collect()
     };
-    let mut gold_sel: Vec<Vec<Cell>> = gr.iter().map(|r| picks.iter().map(|(gi, _, _)| r[*gi].clone()).collect()).collect();
+    let mut gold_sel: Vec<Vec<Cell>> = gr
+        .iter()
+        .map(|r| picks.iter().map(|(gi, _, _)| r[*gi].clone()).collect())
+        .collect();
     gold_sel.sort_by_key(|t| key_of(t));
     for combo in combos {
-        let mut got_sel: Vec<Vec<Cell>> = or.iter().map(|r| combo.iter().map(|j| r[*j].clone()).collect()).collect();
+        let mut got_sel: Vec<Vec<Cell>> = or
+            .iter()
+            .map(|r| combo.iter().map(|j| r[*j].clone()).collect())
+            .collect();
         got_sel.sort_by_key(|t| key_of(t));
-        if gold_sel.iter().zip(&got_sel).all(|(x, y)| x.iter().zip(y).enumerate().all(|(i, (a, b))| same(a, b, picks[i].1))) {
+        if gold_sel.iter().zip(&got_sel).all(|(x, y)| {
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .all(|(i, (a, b))| same(a, b, picks[i].1))
+        }) {
             return None;
         }
     }
@@ -264,7 +331,9 @@ fn main() {
     let mut times: Vec<f64> = Vec::new();
     let mut failures: HashMap<String, String> = HashMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(case) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         let id = case["id"].as_str().unwrap_or("?").to_string();
         if args.only.as_ref().is_some_and(|o| !o.contains(&id)) {
             continue;
@@ -274,11 +343,17 @@ fn main() {
             continue;
         }
         let turns: Vec<String> = match case["turns"].as_array() {
-            Some(t) => t.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            Some(t) => t
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             None => vec![case["q"].as_str().unwrap_or("").to_string()],
         };
         let multi = turns.len() > 1;
-        let mut ctx = NlContext { anchor, previous: None };
+        let mut ctx = NlContext {
+            anchor,
+            previous: None,
+        };
         let mut result = None;
         for q in &turns {
             let t0 = Instant::now();
@@ -302,7 +377,8 @@ fn main() {
                 match (gold, got) {
                     (Err(e), _) => Some(format!("gold failed: {e}")),
                     (_, Err(e)) => Some(format!("generated SQL failed: {e}\n    {}", p.sql)),
-                    (Ok(g), Ok(o)) => compare(&case, &g, &o).map(|w| format!("{w}\n    {}\n    {}", p.interpretation, p.sql)),
+                    (Ok(g), Ok(o)) => compare(&case, &g, &o)
+                        .map(|w| format!("{w}\n    {}\n    {}", p.interpretation, p.sql)),
                 }
                 .map(|w| w.to_string())
                 .or_else(|| {

@@ -52,10 +52,22 @@ mod tests {
 
     #[test]
     fn finds_both_marker_forms() {
-        assert_eq!(extract_question("/*ask*/ revenue by region;").as_deref(), Some("revenue by region"));
-        assert_eq!(extract_question("  /*ASK*/ top 5 products").as_deref(), Some("top 5 products"));
-        assert_eq!(extract_question("/*ask: what's the revenue? */").as_deref(), Some("what's the revenue?"));
-        assert_eq!(extract_question("/* Ask : units in 2023 */;").as_deref(), Some("units in 2023"));
+        assert_eq!(
+            extract_question("/*ask*/ revenue by region;").as_deref(),
+            Some("revenue by region")
+        );
+        assert_eq!(
+            extract_question("  /*ASK*/ top 5 products").as_deref(),
+            Some("top 5 products")
+        );
+        assert_eq!(
+            extract_question("/*ask: what's the revenue? */").as_deref(),
+            Some("what's the revenue?")
+        );
+        assert_eq!(
+            extract_question("/* Ask : units in 2023 */;").as_deref(),
+            Some("units in 2023")
+        );
         assert_eq!(
             extract_question("-- Metabase:: userID: 1\n-- x\n/*ask*/ orders by month").as_deref(),
             Some("orders by month")

@@ -279,7 +279,9 @@ impl SemanticModel {
             if tables.contains(&t.to_lowercase()) {
                 Ok(())
             } else {
-                Err(CatalogError::Invalid(format!("{what} refers to unknown table {t}")))
+                Err(CatalogError::Invalid(format!(
+                    "{what} refers to unknown table {t}"
+                )))
             }
         };
         for m in &self.measures {
@@ -293,8 +295,9 @@ impl SemanticModel {
         }
         for j in &self.joins {
             for side in [&j.from, &j.to] {
-                let (t, _) = JoinDef::split(side)
-                    .ok_or_else(|| CatalogError::Invalid(format!("join side {side} is not table.column")))?;
+                let (t, _) = JoinDef::split(side).ok_or_else(|| {
+                    CatalogError::Invalid(format!("join side {side} is not table.column"))
+                })?;
                 check(t, "join")?;
             }
         }
@@ -303,22 +306,30 @@ impl SemanticModel {
 
     /// Finds a table definition by name.
     pub fn table(&self, name: &str) -> Option<&TableDef> {
-        self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+        self.tables
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
     }
 
     /// Finds a measure by name.
     pub fn measure(&self, name: &str) -> Option<&MeasureDef> {
-        self.measures.iter().find(|m| m.name.eq_ignore_ascii_case(name))
+        self.measures
+            .iter()
+            .find(|m| m.name.eq_ignore_ascii_case(name))
     }
 
     /// Finds a dimension by name.
     pub fn dimension(&self, name: &str) -> Option<&DimensionDef> {
-        self.dimensions.iter().find(|d| d.name.eq_ignore_ascii_case(name))
+        self.dimensions
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
     }
 
     /// The time dimension of a table, if any.
     pub fn time_for(&self, table: &str) -> Option<&TimeDimensionDef> {
-        self.time_dimensions.iter().find(|t| t.table.eq_ignore_ascii_case(table))
+        self.time_dimensions
+            .iter()
+            .find(|t| t.table.eq_ignore_ascii_case(table))
     }
 
     /// The measure answered when a question names none.
@@ -352,19 +363,24 @@ impl SemanticModel {
             }
         }
         for td in &mut self.time_dimensions {
-            let Some(info) = lake.table(&td.table) else { continue };
+            let Some(info) = lake.table(&td.table) else {
+                continue;
+            };
             if let Some(col) = td.column.as_deref().and_then(|c| find_col(info, c)) {
                 td.min = col.min.as_deref().and_then(parse_date).or(td.min);
                 td.max = col.max.as_deref().and_then(parse_date).or(td.max);
             } else if let Some(yc) = td.year_column.as_deref().and_then(|c| find_col(info, c)) {
-                let year = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
+                let year =
+                    |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
                 let max_month = td
                     .month_column
                     .as_deref()
                     .and_then(|c| find_col(info, c))
                     .and_then(|c| c.max.as_deref().and_then(|s| s.trim().parse::<u32>().ok()))
                     .unwrap_or(12);
-                td.min = year(&yc.min).and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)).or(td.min);
+                td.min = year(&yc.min)
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+                    .or(td.min);
                 td.max = year(&yc.max)
                     .and_then(|y| last_day_of_month(y, max_month))
                     .or(td.max);
@@ -388,7 +404,10 @@ impl SemanticModel {
             .map(|t| (t.name.to_lowercase(), shared_prefix(t)))
             .collect();
         let stripped = |table: &str, col: &str| -> String {
-            let p = prefixes.get(&table.to_lowercase()).cloned().unwrap_or_default();
+            let p = prefixes
+                .get(&table.to_lowercase())
+                .cloned()
+                .unwrap_or_default();
             let lower = col.to_lowercase();
             let rest = lower.strip_prefix(&p).unwrap_or(&lower);
             words(rest).join(" ")
@@ -402,8 +421,17 @@ impl SemanticModel {
                 let s = stripped(&t.name, &c.name);
                 is_key_name(&s) && {
                     let base = key_base(&s);
-                    base == singular || base == tname_words || base.is_empty() || singular.ends_with(&base)
+                    base == singular
+                        || base == tname_words
+                        || base.is_empty()
+                        || (!base.is_empty()
+                            && (singular.ends_with(&base) || singular.starts_with(&base)))
                 }
+            });
+            let key = key.or_else(|| {
+                t.columns
+                    .first()
+                    .filter(|c| is_key_name(&stripped(&t.name, &c.name)))
             });
             if let Some(k) = key {
                 keys.insert(t.name.clone(), k.name.clone());
@@ -446,13 +474,19 @@ impl SemanticModel {
             }
         }
         if facts.is_empty() {
-            if let Some(t) = lake.tables.iter().max_by_key(|t| (t.row_count.unwrap_or(0), t.columns.len())) {
+            if let Some(t) = lake
+                .tables
+                .iter()
+                .max_by_key(|t| (t.row_count.unwrap_or(0), t.columns.len()))
+            {
                 facts.push(t.name.clone());
             }
         }
         let fk_cols: HashSet<(String, String)> = joins
             .iter()
-            .filter_map(|j| JoinDef::split(&j.from).map(|(t, c)| (t.to_lowercase(), c.to_lowercase())))
+            .filter_map(|j| {
+                JoinDef::split(&j.from).map(|(t, c)| (t.to_lowercase(), c.to_lowercase()))
+            })
             .collect();
 
         for t in &lake.tables {
@@ -465,28 +499,50 @@ impl SemanticModel {
                 .iter()
                 .find(|c| is_text(&c.data_type) && stripped(&t.name, &c.name).ends_with("name"))
                 .map(|c| c.name.clone());
-            let date_col = t.columns.iter().find(|c| is_date(&c.data_type)).map(|c| c.name.clone());
+            let date_col = t
+                .columns
+                .iter()
+                .find(|c| is_date(&c.data_type))
+                .map(|c| c.name.clone());
             let year_col = t
                 .columns
                 .iter()
-                .find(|c| stripped(&t.name, &c.name) == "year" && is_numeric(&c.data_type))
+                .find(|c| {
+                    matches!(stripped(&t.name, &c.name).as_str(), "year" | "yr")
+                        && is_numeric(&c.data_type)
+                })
                 .map(|c| c.name.clone());
             let month_col = t
                 .columns
                 .iter()
-                .find(|c| stripped(&t.name, &c.name) == "month" && is_numeric(&c.data_type))
+                .find(|c| {
+                    matches!(
+                        stripped(&t.name, &c.name).as_str(),
+                        "month" | "moy" | "month of year"
+                    ) && is_numeric(&c.data_type)
+                })
                 .map(|c| c.name.clone());
+            let lname = t.name.to_lowercase();
+            let calendar =
+                lname.contains("date") || lname.contains("calendar") || lname.contains("time");
             model.tables.push(TableDef {
                 name: t.name.clone(),
                 key: key.clone(),
-                entity: if is_fact { None } else { Some(entity.clone()) },
+                entity: if is_fact || calendar {
+                    None
+                } else {
+                    Some(entity.clone())
+                },
                 display: if is_fact { None } else { display.clone() },
                 synonyms: Vec::new(),
                 fact: is_fact,
                 row_count: t.row_count,
             });
-            if is_fact && (date_col.is_some() || year_col.is_some()) {
-                let name = date_col.as_deref().map(|c| stripped(&t.name, c)).unwrap_or_else(|| "date".into());
+            if (is_fact || calendar) && (date_col.is_some() || year_col.is_some()) {
+                let name = date_col
+                    .as_deref()
+                    .map(|c| stripped(&t.name, c))
+                    .unwrap_or_else(|| "date".into());
                 model.time_dimensions.push(TimeDimensionDef {
                     name,
                     table: t.name.clone(),
@@ -502,7 +558,9 @@ impl SemanticModel {
             for c in &t.columns {
                 let s = stripped(&t.name, &c.name);
                 let lower = c.name.to_lowercase();
-                let is_key = key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(&c.name))
+                let is_key = key
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(&c.name))
                     || fk_cols.contains(&(t.name.to_lowercase(), lower.clone()))
                     || is_key_name(&s);
                 if Some(&c.name) == date_col.as_ref()
@@ -536,19 +594,34 @@ impl SemanticModel {
                         });
                     }
                 } else if is_text(&c.data_type) && !is_key {
-                    let low_card = !c.sample_values.is_empty() || c.distinct_count.is_some_and(|n| n <= 200);
+                    let low_card =
+                        !c.sample_values.is_empty() || c.distinct_count.is_some_and(|n| n <= 200);
                     let is_display = Some(&c.name) == display.as_ref();
-                    if low_card || is_display || !is_fact {
+                    let named = s.ends_with(" name");
+                    if low_card || is_display || !is_fact || named {
                         let mut name = s.clone();
-                        if !is_fact && !name.contains(&entity) && model.dimensions.iter().any(|d| d.name == name) {
+                        if !is_fact
+                            && !name.contains(&entity)
+                            && model.dimensions.iter().any(|d| d.name == name)
+                        {
                             name = format!("{entity} {name}");
                         }
                         model.dimensions.push(DimensionDef {
                             name,
                             table: t.name.clone(),
                             column: c.name.clone(),
-                            kind: if low_card { DimensionKind::Category } else { DimensionKind::Text },
-                            synonyms: dimension_synonyms(&s),
+                            kind: if low_card {
+                                DimensionKind::Category
+                            } else {
+                                DimensionKind::Text
+                            },
+                            synonyms: {
+                                let mut syn = dimension_synonyms(&s);
+                                if let Some(head) = s.strip_suffix(" name").filter(|_| is_fact) {
+                                    syn.push(head.to_string());
+                                }
+                                syn
+                            },
                             values: Vec::new(),
                             alias: None,
                         });
@@ -560,14 +633,31 @@ impl SemanticModel {
                 for c in &t.columns {
                     let s = stripped(&t.name, &c.name);
                     let base = key_base(&s);
-                    if is_key_name(&s) && (base.ends_with("order") || base.ends_with("ticket number") || base.ends_with("transaction") || base.ends_with("invoice") || base.ends_with("receipt")) {
-                        let noun = base.rsplit(' ').next().unwrap_or("order").to_string();
+                    let noun = base.rsplit(' ').next().unwrap_or("").to_string();
+                    if is_key_name(&s)
+                        && matches!(
+                            noun.as_str(),
+                            "order" | "ticket" | "transaction" | "invoice" | "receipt" | "basket"
+                        )
+                        && !model.measures.iter().any(|m| m.name == "orders")
+                    {
                         model.measures.push(MeasureDef {
-                            name: pluralize(&noun),
+                            name: "orders".into(),
                             table: t.name.clone(),
                             expr: format!("COUNT(DISTINCT {})", quote_ident(&c.name)),
                             agg: Aggregation::Custom,
-                            synonyms: vec!["transactions".into(), "purchases".into(), "baskets".into()],
+                            synonyms: [
+                                "transactions",
+                                "purchases",
+                                "baskets",
+                                "tickets",
+                                "invoices",
+                                "receipts",
+                                "order count",
+                            ]
+                            .iter()
+                            .map(|x| x.to_string())
+                            .collect(),
                             format: Format::Count,
                             alias: None,
                             description: None,
@@ -579,7 +669,13 @@ impl SemanticModel {
                     table: t.name.clone(),
                     expr: "COUNT(*)".into(),
                     agg: Aggregation::Custom,
-                    synonyms: vec!["rows".into(), "records".into(), "lines".into(), "line items".into(), "number of rows".into()],
+                    synonyms: vec![
+                        "rows".into(),
+                        "records".into(),
+                        "lines".into(),
+                        "line items".into(),
+                        "number of rows".into(),
+                    ],
                     format: Format::Count,
                     alias: Some("row_count".into()),
                     description: None,
@@ -588,11 +684,19 @@ impl SemanticModel {
         }
         // Entity counts: one per join target that is an entity (customers = COUNT(DISTINCT customer_id)).
         for j in &joins {
-            let (Some((ft, fc)), Some((tt, _))) = (JoinDef::split(&j.from), JoinDef::split(&j.to)) else {
+            let (Some((ft, fc)), Some((tt, _))) = (JoinDef::split(&j.from), JoinDef::split(&j.to))
+            else {
                 continue;
             };
             let entity = singularize(&words(tt).join(" "));
             let plural = pluralize(&entity);
+            if model
+                .time_dimensions
+                .iter()
+                .any(|t| t.table.eq_ignore_ascii_case(tt))
+            {
+                continue;
+            }
             if model.measures.iter().any(|m| m.name == plural) {
                 continue;
             }
@@ -671,15 +775,22 @@ fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
 /// Whether a DuckDB type name is numeric.
 pub fn is_numeric(t: &str) -> bool {
     let t = t.to_uppercase();
-    ["INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "SMALLINT", "TINYINT", "UBIGINT"]
-        .iter()
-        .any(|p| t.contains(p))
+    [
+        "INT", "DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL", "HUGEINT", "BIGINT", "SMALLINT",
+        "TINYINT", "UBIGINT",
+    ]
+    .iter()
+    .any(|p| t.contains(p))
 }
 
 /// Whether a DuckDB type name is textual.
 pub fn is_text(t: &str) -> bool {
     let t = t.to_uppercase();
-    t.contains("VARCHAR") || t.contains("TEXT") || t.contains("STRING") || t == "CHAR" || t.starts_with("ENUM")
+    t.contains("VARCHAR")
+        || t.contains("TEXT")
+        || t.contains("STRING")
+        || t == "CHAR"
+        || t.starts_with("ENUM")
 }
 
 /// Whether a DuckDB type name is a date or timestamp.
@@ -761,15 +872,22 @@ fn shared_prefix(t: &TableInfo) -> String {
 
 fn is_key_name(words_joined: &str) -> bool {
     let last = words_joined.rsplit(' ').next().unwrap_or("");
-    matches!(last, "id" | "sk" | "key" | "code" if words_joined.contains(' ') || last == "id")
-        || last.ends_with("id") && last.len() > 2 && !words_joined.contains(' ') && last != "paid" && last != "valid"
+    matches!(last, "id" | "sk" | "key" | "code" | "number" | "no" | "num" if words_joined.contains(' ') || last == "id")
+        || last.ends_with("id")
+            && last.len() > 2
+            && !words_joined.contains(' ')
+            && last != "paid"
+            && last != "valid"
 }
 
 /// `customer id` → `customer`; `item sk` → `item`.
 fn key_base(words_joined: &str) -> String {
     let mut w: Vec<&str> = words_joined.split(' ').collect();
     if let Some(last) = w.last() {
-        if matches!(*last, "id" | "sk" | "key" | "code") {
+        if matches!(
+            *last,
+            "id" | "sk" | "key" | "code" | "number" | "no" | "num"
+        ) {
             w.pop();
         } else if let Some(stem) = last.strip_suffix("id") {
             let s = stem.to_string();
@@ -790,9 +908,17 @@ pub fn singularize(s: &str) -> String {
     };
     let single = if let Some(stem) = last.strip_suffix("ies") {
         format!("{stem}y")
-    } else if last.ends_with("sses") || last.ends_with("shes") || last.ends_with("ches") || last.ends_with("xes") {
+    } else if last.ends_with("sses")
+        || last.ends_with("shes")
+        || last.ends_with("ches")
+        || last.ends_with("xes")
+    {
         last[..last.len() - 2].to_string()
-    } else if last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us") && last.len() > 3 {
+    } else if last.ends_with('s')
+        && !last.ends_with("ss")
+        && !last.ends_with("us")
+        && last.len() > 3
+    {
         last[..last.len() - 1].to_string()
     } else {
         last
@@ -812,7 +938,10 @@ pub fn pluralize(s: &str) -> String {
 }
 
 fn guess_format(name: &str) -> Format {
-    let money = ["revenue", "sales", "amount", "price", "cost", "profit", "paid", "spend", "value", "income", "tax", "total", "margin", "fee", "charge"];
+    let money = [
+        "revenue", "sales", "amount", "price", "cost", "profit", "paid", "spend", "value",
+        "income", "tax", "total", "margin", "fee", "charge",
+    ];
     let counts = ["quantity", "qty", "units", "count", "number"];
     let pct = ["discount", "rate", "pct", "percent", "ratio"];
     let w: Vec<&str> = name.split(' ').collect();
@@ -833,15 +962,31 @@ fn measure_synonyms(name: &str) -> Vec<String> {
     let mut out: Vec<&str> = Vec::new();
     let has = |x: &str| w.contains(&x);
     if has("revenue") || has("sales") || (has("net") && has("paid")) || has("amount") {
-        out.extend(["revenue", "sales", "turnover", "total sales", "spend", "income"]);
+        out.extend([
+            "revenue",
+            "sales",
+            "turnover",
+            "total sales",
+            "spend",
+            "income",
+        ]);
     }
     if has("quantity") || has("qty") || has("units") {
-        out.extend(["units", "units sold", "quantity sold", "items sold", "volume"]);
+        out.extend([
+            "units",
+            "units sold",
+            "quantity sold",
+            "items sold",
+            "volume",
+        ]);
     }
     if has("profit") {
         out.extend(["profit", "earnings"]);
     }
-    out.into_iter().filter(|s| *s != name).map(String::from).collect()
+    out.into_iter()
+        .filter(|s| *s != name)
+        .map(String::from)
+        .collect()
 }
 
 /// Common business synonyms for an inferred dimension name.
@@ -872,7 +1017,11 @@ mod tests {
             name: name.into(),
             data_type: ty.into(),
             sample_values: samples.iter().map(|s| s.to_string()).collect(),
-            distinct_count: if samples.is_empty() { None } else { Some(samples.len() as u64) },
+            distinct_count: if samples.is_empty() {
+                None
+            } else {
+                Some(samples.len() as u64)
+            },
             ..Default::default()
         }
     }
@@ -912,11 +1061,20 @@ mod tests {
             ],
         };
         let m = SemanticModel::infer(&lake);
-        assert!(m.joins.iter().any(|j| j.from == "store_sales.ss_item_sk" && j.to == "item.i_item_sk"), "{:?}", m.joins);
+        assert!(
+            m.joins
+                .iter()
+                .any(|j| j.from == "store_sales.ss_item_sk" && j.to == "item.i_item_sk"),
+            "{:?}",
+            m.joins
+        );
         assert!(m.measure("net paid").is_some(), "{:?}", m.measures);
         assert!(m.measure("quantity").is_some());
         assert!(m.dimension("category").is_some_and(|d| d.values.len() == 2));
-        assert_eq!(m.table("item").and_then(|t| t.display.clone()).as_deref(), Some("i_item_name"));
+        assert_eq!(
+            m.table("item").and_then(|t| t.display.clone()).as_deref(),
+            Some("i_item_name")
+        );
         assert_eq!(m.default_metric.as_deref(), Some("net paid"));
     }
 
@@ -926,7 +1084,8 @@ mod tests {
         assert!(SemanticModel::from_yaml_str(ok).is_ok());
         let bad = "tables: [{name: t}]\nmeasures: [{name: x, table: u, expr: a}]\n";
         assert!(SemanticModel::from_yaml_str(bad).is_err());
-        let toml = "[[tables]]\nname = \"t\"\n[[measures]]\nname = \"x\"\ntable = \"t\"\nexpr = \"a\"\n";
+        let toml =
+            "[[tables]]\nname = \"t\"\n[[measures]]\nname = \"x\"\ntable = \"t\"\nexpr = \"a\"\n";
         assert!(SemanticModel::from_toml_str(toml).is_ok());
     }
 }

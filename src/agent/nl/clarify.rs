@@ -23,7 +23,10 @@ pub fn suggestions(model: &SemanticModel, measure: Option<&str>) -> Vec<String> 
         out.push(format!("{metric} by {d}"));
     }
     if let Some(e) = model.tables.iter().find_map(|t| t.entity.clone()) {
-        out.push(format!("top 5 {} by {metric}", crate::catalog::semantic::pluralize(&e)));
+        out.push(format!(
+            "top 5 {} by {metric}",
+            crate::catalog::semantic::pluralize(&e)
+        ));
     }
     if model.time_dimensions.first().is_some() {
         out.push(format!("monthly {metric}"));
@@ -74,7 +77,12 @@ pub fn unknown_value(model: &SemanticModel, word: &str) -> NlError {
 
 /// Nothing in the question relates to the data.
 pub fn nothing(model: &SemanticModel) -> NlError {
-    let measures: Vec<&str> = model.measures.iter().map(|m| m.name.as_str()).take(8).collect();
+    let measures: Vec<&str> = model
+        .measures
+        .iter()
+        .map(|m| m.name.as_str())
+        .take(8)
+        .collect();
     NlError::Clarify {
         message: format!(
             "I couldn't relate this question to the data. I can answer questions about {} — by {}.",

@@ -49,17 +49,24 @@ pub enum Shape {
     #[default]
     Aggregate,
     /// Ranked groups: top/bottom N by the first measure (`n` None = all, ordered).
-    Top { n: Option<u32>, desc: bool },
+    Top {
+        n: Option<u32>,
+        desc: bool,
+    },
     /// Each group's share of the total of the first measure; `focus` keeps only the named values
     /// ("share of revenue from Online").
-    Share { focus: Option<Filter> },
+    Share {
+        focus: Option<Filter>,
+    },
     Growth(GrowthKind),
     /// One column per period.
     Compare,
     /// Distinct values of the grouping keys.
     List,
     /// Rows of an entity table ("how many stores per region").
-    CountRows { table: String },
+    CountRows {
+        table: String,
+    },
     /// Number of distinct values of a dimension.
     CountValues,
 }
@@ -95,7 +102,11 @@ impl Intent {
 
     /// Adds a value filter, merging values of the same dimension and sign.
     pub fn add_filter(&mut self, dim: &str, value: Option<&str>, negate: bool) {
-        if let Some(f) = self.filters.iter_mut().find(|f| f.dim == dim && f.negate == negate) {
+        if let Some(f) = self
+            .filters
+            .iter_mut()
+            .find(|f| f.dim == dim && f.negate == negate)
+        {
             if let Some(v) = value {
                 if !f.values.iter().any(|x| x == v) {
                     f.values.push(v.to_string());

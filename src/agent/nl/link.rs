@@ -59,7 +59,10 @@ impl Lexicon {
                 }
                 if let Some(d) = &t.display {
                     lx.add(&format!("{e} name"), Target::Entity(ti));
-                    lx.add(&crate::catalog::semantic::words(d).join(" "), Target::Entity(ti));
+                    lx.add(
+                        &crate::catalog::semantic::words(d).join(" "),
+                        Target::Entity(ti),
+                    );
                 }
             }
         }
@@ -112,7 +115,10 @@ impl Lexicon {
             ("annually", Grain::Year, true),
         ];
         for (w, g, implied) in grains {
-            lx.phrases.entry(phrase_key(w)).or_default().retain(|t| *t != Target::TimeWord);
+            lx.phrases
+                .entry(phrase_key(w))
+                .or_default()
+                .retain(|t| *t != Target::TimeWord);
             lx.add(w, Target::Grain(g, implied));
         }
         lx.vocab = lx.vocab_set.iter().cloned().collect();
@@ -245,7 +251,11 @@ mod tests {
         let lx = Lexicon::new(&m);
         let toks = tokenize(q);
         let skip = vec![false; toks.len()];
-        lx.link(&toks, &skip).0.into_iter().map(|l| l.targets).collect()
+        lx.link(&toks, &skip)
+            .0
+            .into_iter()
+            .map(|l| l.targets)
+            .collect()
     }
 
     #[test]
@@ -254,11 +264,17 @@ mod tests {
         let rev = m.measures.iter().position(|x| x.name == "revenue").unwrap();
         assert_eq!(link("sales")[0], vec![Target::Measure(rev)]);
         assert_eq!(link("turnover")[0], vec![Target::Measure(rev)]);
-        let cat = m.dimensions.iter().position(|x| x.name == "category").unwrap();
+        let cat = m
+            .dimensions
+            .iter()
+            .position(|x| x.name == "category")
+            .unwrap();
         assert!(link("categories")[0].contains(&Target::Dimension(cat)));
         assert!(link("product categories")[0].contains(&Target::Dimension(cat)));
         assert!(link("Home & Kitchen")[0].contains(&Target::Value(cat, "Home & Kitchen".into())));
-        assert!(link("brand a")[0].iter().any(|t| matches!(t, Target::Value(_, v) if v == "Brand A")));
+        assert!(link("brand a")[0]
+            .iter()
+            .any(|t| matches!(t, Target::Value(_, v) if v == "Brand A")));
     }
 
     #[test]
@@ -266,7 +282,11 @@ mod tests {
         let m = demo_model();
         let rev = m.measures.iter().position(|x| x.name == "revenue").unwrap();
         assert_eq!(link("revnue")[0], vec![Target::Measure(rev)]);
-        let cat = m.dimensions.iter().position(|x| x.name == "category").unwrap();
+        let cat = m
+            .dimensions
+            .iter()
+            .position(|x| x.name == "category")
+            .unwrap();
         assert!(link("by categroy")[0].contains(&Target::Dimension(cat)));
         assert!(link("colour").is_empty());
     }

@@ -30,7 +30,10 @@ pub use time::Period;
 pub enum NlError {
     /// The question could not be read with confidence; says what was not understood and what to ask.
     #[error("{message}")]
-    Clarify { message: String, suggestions: Vec<String> },
+    Clarify {
+        message: String,
+        suggestions: Vec<String>,
+    },
     /// The request is outside what the engine may do (changing data, files, other topics).
     #[error("{reason}")]
     Refuse { reason: String },
@@ -64,7 +67,10 @@ pub struct NlEngine {
     lexicon: link::Lexicon,
 }
 
-const FOLLOW_UP_CUES: &[&str] = &["and", "what", "how", "only", "just", "same", "now", "break", "also", "then", "instead", "but", "split", "drill", "filter", "limit", "show"];
+const FOLLOW_UP_CUES: &[&str] = &[
+    "and", "what", "how", "only", "just", "same", "now", "break", "also", "then", "instead", "but",
+    "split", "drill", "filter", "limit", "show",
+];
 
 impl NlEngine {
     /// Builds the engine (its phrase dictionary) for a model.
@@ -103,8 +109,13 @@ impl NlEngine {
         let intent = match &ctx.previous {
             Some(prev)
                 if reading.nothing_linked
-                    || (tokens.len() <= 8 && FOLLOW_UP_CUES.contains(&first) && (reading.defaulted_measure || first == "what" || first == "how"))
-                    || words.iter().any(|w| matches!(*w, "that" | "those" | "these" | "it" | "same")) && tokens.len() <= 10 =>
+                    || (tokens.len() <= 8
+                        && FOLLOW_UP_CUES.contains(&first)
+                        && (reading.defaulted_measure || first == "what" || first == "how"))
+                    || words
+                        .iter()
+                        .any(|w| matches!(*w, "that" | "those" | "these" | "it" | "same"))
+                        && tokens.len() <= 10 =>
             {
                 let mut new = reading.intent.clone();
                 if reading.defaulted_measure {
@@ -124,20 +135,34 @@ impl NlEngine {
                 reading.intent.clone()
             }
         };
-        if intent.measures.is_empty() && !matches!(intent.shape, Shape::List | Shape::CountRows { .. } | Shape::CountValues) {
+        if intent.measures.is_empty()
+            && !matches!(
+                intent.shape,
+                Shape::List | Shape::CountRows { .. } | Shape::CountValues
+            )
+        {
             return Err(clarify::nothing(model));
         }
         let built = sql::build(model, &intent, anchor).map_err(|e| NlError::Clarify {
             message: format!("I understood the question but cannot answer it from this data: {e}."),
-            suggestions: clarify::suggestions(model, intent.measures.first().map(|m| m.name.as_str())),
+            suggestions: clarify::suggestions(
+                model,
+                intent.measures.first().map(|m| m.name.as_str()),
+            ),
         })?;
         if time.relative {
             if let Some(a) = anchor {
-                notes.insert(0, format!("relative dates anchored to {a}, the latest date in the data"));
+                notes.insert(
+                    0,
+                    format!("relative dates anchored to {a}, the latest date in the data"),
+                );
             }
         } else if time.year_guessed {
             if let Some(a) = anchor {
-                notes.push(format!("no year given; assumed {}, the latest year in the data", a.year()));
+                notes.push(format!(
+                    "no year given; assumed {}, the latest year in the data",
+                    a.year()
+                ));
             }
         }
         Ok(NlPlan {
@@ -153,7 +178,10 @@ impl NlEngine {
 fn group_name(model: &SemanticModel, g: &GroupKey) -> String {
     match g {
         GroupKey::Dim(d) => d.clone(),
-        GroupKey::Entity(t) => model.table(t).and_then(|t| t.entity.clone()).unwrap_or_else(|| t.clone()),
+        GroupKey::Entity(t) => model
+            .table(t)
+            .and_then(|t| t.entity.clone())
+            .unwrap_or_else(|| t.clone()),
         GroupKey::Grain(g) => g.label().to_string(),
     }
 }
@@ -162,9 +190,14 @@ fn group_name(model: &SemanticModel, g: &GroupKey) -> String {
 pub fn period_text(p: &Period) -> String {
     let last = p.last_day();
     if p.month_aligned() {
-        let months = (last.year() - p.start.year()) * 12 + last.month() as i32 - p.start.month() as i32 + 1;
+        let months =
+            (last.year() - p.start.year()) * 12 + last.month() as i32 - p.start.month() as i32 + 1;
         if p.start.month() == 1 && months % 12 == 0 {
-            return if months == 12 { p.start.year().to_string() } else { format!("{}–{}", p.start.year(), last.year()) };
+            return if months == 12 {
+                p.start.year().to_string()
+            } else {
+                format!("{}–{}", p.start.year(), last.year())
+            };
         }
         if months == 1 {
             return p.start.format("%B %Y").to_string();
@@ -182,28 +215,62 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
     let measures: Vec<String> = intent
         .measures
         .iter()
-        .map(|m| if m.average { format!("average {}", m.name) } else { m.name.clone() })
+        .map(|m| {
+            if m.average {
+                format!("average {}", m.name)
+            } else {
+                m.name.clone()
+            }
+        })
         .collect();
     let m = measures.join(" and ");
-    let groups: Vec<String> = intent.group_by.iter().map(|g| group_name(model, g)).collect();
-    let by = if groups.is_empty() { String::new() } else { format!(" by {}", groups.join(" and ")) };
+    let groups: Vec<String> = intent
+        .group_by
+        .iter()
+        .map(|g| group_name(model, g))
+        .collect();
+    let by = if groups.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", groups.join(" and "))
+    };
     let mut text = match &intent.shape {
         Shape::Aggregate => format!("{m}{by}"),
         Shape::Top { n, desc } => {
             let what = groups.join(" and ");
             let dir = if *desc { "top" } else { "bottom" };
             match n {
-                Some(n) => format!("{dir} {n} {} by {m}", if *n == 1 { what } else { pluralize(&what) }),
-                None => format!("{} ranked by {m}{}", pluralize(&what), if *desc { "" } else { " (lowest first)" }),
+                Some(n) => format!(
+                    "{dir} {n} {} by {m}",
+                    if *n == 1 { what } else { pluralize(&what) }
+                ),
+                None => format!(
+                    "{} ranked by {m}{}",
+                    pluralize(&what),
+                    if *desc { "" } else { " (lowest first)" }
+                ),
             }
         }
         Shape::Share { .. } => format!("share of total {m}{by}"),
         Shape::Growth(GrowthKind::YearOverYear) => format!("year-over-year growth of {m}{by}"),
-        Shape::Growth(GrowthKind::PeriodOverPeriod) => format!("period-over-period growth of {m}{by}"),
+        Shape::Growth(GrowthKind::PeriodOverPeriod) => {
+            format!("period-over-period growth of {m}{by}")
+        }
         Shape::Compare => format!("{m}{by}, one column per period"),
-        Shape::List => format!("list of {}", groups.join(" and ")),
+        Shape::List => format!(
+            "list of {}",
+            groups
+                .iter()
+                .map(|g| pluralize(g))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
         Shape::CountRows { table } => {
-            let noun = model.table(table).and_then(|t| t.entity.clone()).map(|e| pluralize(&e)).unwrap_or_else(|| table.clone());
+            let noun = model
+                .table(table)
+                .and_then(|t| t.entity.clone())
+                .map(|e| pluralize(&e))
+                .unwrap_or_else(|| table.clone());
             format!("number of {noun}{by}")
         }
         Shape::CountValues => format!("number of distinct {}", groups.join(" and ")),

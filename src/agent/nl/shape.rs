@@ -22,23 +22,97 @@ pub struct Reading {
     pub defaulted_measure: bool,
 }
 
-const DESC: &[&str] = &["top", "highest", "most", "best", "biggest", "largest", "greatest", "maximum", "leading", "strongest", "busiest", "max"];
-const ASC: &[&str] = &["bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min"];
-const SLOT_SKIP: &[&str] = &[
-    "the", "a", "an", "each", "every", "of", "our", "their", "its", "individual", "different", "all", "single", "selling", "performing", "sold", "sell", "earning", "grossing", "rated", "revenue-generating",
+const DESC: &[&str] = &[
+    "top",
+    "highest",
+    "most",
+    "best",
+    "biggest",
+    "largest",
+    "greatest",
+    "maximum",
+    "leading",
+    "strongest",
+    "busiest",
+    "max",
 ];
-const NEGATIONS: &[&str] = &["excluding", "exclude", "excludes", "except", "without", "not", "non", "excl", "minus", "ignoring", "omitting"];
+const ASC: &[&str] = &[
+    "bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min",
+];
+const SLOT_SKIP: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "each",
+    "every",
+    "of",
+    "our",
+    "their",
+    "its",
+    "individual",
+    "different",
+    "all",
+    "single",
+    "selling",
+    "performing",
+    "sold",
+    "sell",
+    "earning",
+    "grossing",
+    "rated",
+    "revenue-generating",
+];
+const NEGATIONS: &[&str] = &[
+    "excluding",
+    "exclude",
+    "excludes",
+    "except",
+    "without",
+    "not",
+    "non",
+    "excl",
+    "minus",
+    "ignoring",
+    "omitting",
+];
 const COUNT_WORDS: &[&str] = &["many", "number", "count", "total"];
-const PURCHASE_VERBS: &[&str] = &["bought", "buy", "buying", "purchased", "purchase", "purchasing", "ordered", "made", "placed", "shopped", "active", "spent", "spend", "transacted", "visited", "returned", "sold"];
+const PURCHASE_VERBS: &[&str] = &[
+    "bought",
+    "buy",
+    "buying",
+    "purchased",
+    "purchase",
+    "purchasing",
+    "ordered",
+    "made",
+    "placed",
+    "shopped",
+    "active",
+    "spent",
+    "spend",
+    "transacted",
+    "visited",
+    "returned",
+    "sold",
+];
 
 fn is_groupable(t: &Target) -> bool {
-    matches!(t, Target::Dimension(_) | Target::Entity(_) | Target::Grain(..) | Target::TimeWord)
+    matches!(
+        t,
+        Target::Dimension(_) | Target::Entity(_) | Target::Grain(..) | Target::TimeWord
+    )
 }
 
 fn group_key(model: &SemanticModel, t: &Target) -> Option<GroupKey> {
     match t {
-        Target::Dimension(i) => model.dimensions.get(*i).map(|d| GroupKey::Dim(d.name.clone())),
-        Target::Entity(i) => model.tables.get(*i).map(|t| GroupKey::Entity(t.name.clone())),
+        Target::Dimension(i) => model
+            .dimensions
+            .get(*i)
+            .map(|d| GroupKey::Dim(d.name.clone())),
+        Target::Entity(i) => model
+            .tables
+            .get(*i)
+            .map(|t| GroupKey::Entity(t.name.clone())),
         Target::Grain(g, _) => Some(GroupKey::Grain(*g)),
         Target::TimeWord => Some(GroupKey::Grain(Grain::Day)),
         _ => None,
@@ -46,7 +120,6 @@ fn group_key(model: &SemanticModel, t: &Target) -> Option<GroupKey> {
 }
 
 struct Ctx<'a> {
-    model: &'a SemanticModel,
     tokens: &'a [Token],
     links: Vec<Link>,
     owner: Vec<Option<usize>>,
@@ -79,7 +152,11 @@ impl Ctx<'_> {
 
     /// The link starting at token `i`, if any and unused.
     fn link_at(&self, i: usize) -> Option<usize> {
-        self.owner.get(i).copied().flatten().filter(|&li| !self.used[li] && self.links[li].start == i)
+        self.owner
+            .get(i)
+            .copied()
+            .flatten()
+            .filter(|&li| !self.used[li] && self.links[li].start == i)
     }
 
     fn preceded_by(&self, start: usize, set: &[&str], reach: usize) -> bool {
@@ -100,12 +177,21 @@ impl Ctx<'_> {
 
     fn unknown(&self, i: usize) -> bool {
         let t = &self.tokens[i];
-        !t.symbol && t.number.is_none() && self.owner[i].is_none() && !self.consumed[i] && !is_filler(&t.text)
+        !t.symbol
+            && t.number.is_none()
+            && self.owner[i].is_none()
+            && !self.consumed[i]
+            && !is_filler(&t.text)
     }
 }
 
 /// Reads a question into an intent.
-pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &TimeParse) -> Result<Reading, NlError> {
+pub fn read(
+    model: &SemanticModel,
+    lexicon: &Lexicon,
+    tokens: &[Token],
+    time: &TimeParse,
+) -> Result<Reading, NlError> {
     let n = tokens.len();
     let mut consumed = time.consumed.clone();
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
@@ -120,25 +206,54 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         ("year on year", GrowthKind::YearOverYear, None),
         ("yoy", GrowthKind::YearOverYear, None),
         ("y y", GrowthKind::YearOverYear, None),
-        ("month over month", GrowthKind::PeriodOverPeriod, Some(Grain::Month)),
-        ("month on month", GrowthKind::PeriodOverPeriod, Some(Grain::Month)),
+        (
+            "month over month",
+            GrowthKind::PeriodOverPeriod,
+            Some(Grain::Month),
+        ),
+        (
+            "month on month",
+            GrowthKind::PeriodOverPeriod,
+            Some(Grain::Month),
+        ),
         ("mom", GrowthKind::PeriodOverPeriod, Some(Grain::Month)),
-        ("quarter over quarter", GrowthKind::PeriodOverPeriod, Some(Grain::Quarter)),
+        (
+            "quarter over quarter",
+            GrowthKind::PeriodOverPeriod,
+            Some(Grain::Quarter),
+        ),
         ("qoq", GrowthKind::PeriodOverPeriod, Some(Grain::Quarter)),
-        ("week over week", GrowthKind::PeriodOverPeriod, Some(Grain::Week)),
+        (
+            "week over week",
+            GrowthKind::PeriodOverPeriod,
+            Some(Grain::Week),
+        ),
         ("wow", GrowthKind::PeriodOverPeriod, Some(Grain::Week)),
     ] {
         let pw: Vec<&str> = phrase.split(' ').collect();
-        if let Some(pos) = (0..n.saturating_sub(pw.len() - 1)).find(|&i| (0..pw.len()).all(|k| words[i + k] == pw[k])) {
+        if let Some(pos) = (0..n.saturating_sub(pw.len() - 1))
+            .find(|&i| (0..pw.len()).all(|k| words[i + k] == pw[k]))
+        {
             for c in consumed.iter_mut().skip(pos).take(pw.len()) {
                 *c = true;
             }
             growth.get_or_insert((kind, grain));
         }
     }
-    let growth_word = ["growth", "grew", "change", "increase", "decrease", "decline", "growing", "changed", "increased", "decreased"]
-        .iter()
-        .any(|w| has(w));
+    let growth_word = [
+        "growth",
+        "grew",
+        "change",
+        "increase",
+        "decrease",
+        "decline",
+        "growing",
+        "changed",
+        "increased",
+        "decreased",
+    ]
+    .iter()
+    .any(|w| has(w));
     let (links, fixes) = lexicon.link(tokens, &consumed);
     let mut owner = vec![None; n];
     for (li, l) in links.iter().enumerate() {
@@ -147,7 +262,6 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         }
     }
     let mut cx = Ctx {
-        model,
         tokens,
         used: vec![false; links.len()],
         links,
@@ -158,14 +272,24 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         periods: time.periods.clone(),
         ..Default::default()
     };
-    let mut notes: Vec<String> = fixes.iter().map(|(a, b)| format!("read '{a}' as '{b}'")).collect();
-    let base_table = model.default_measure().map(|m| m.table.clone()).unwrap_or_default();
+    let mut notes: Vec<String> = fixes
+        .iter()
+        .map(|(a, b)| format!("read '{a}' as '{b}'"))
+        .collect();
+    let base_table = model
+        .default_measure()
+        .map(|m| m.table.clone())
+        .unwrap_or_default();
     let mut lead_measures: Vec<String> = Vec::new();
 
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
-        let w = cx.word(i);
-        if !matches!(w, "by" | "per" | "each" | "every" | "across") || cx.owner[i].is_some() || cx.consumed[i] {
+        let w = cx.word(i).to_string();
+        let w = w.as_str();
+        if !matches!(w, "by" | "per" | "each" | "every" | "across")
+            || cx.owner[i].is_some()
+            || cx.consumed[i]
+        {
             continue;
         }
         if w == "each" && cx.word(i + 1) == "other" {
@@ -175,7 +299,11 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         loop {
             let Some(li) = cx.link_at(k) else {
                 if k < n && cx.unknown(k) && !cx.consumed[k] {
-                    return Err(clarify::unknown_grouping(model, &cx.tokens[k].orig, &lead_measures));
+                    return Err(clarify::unknown_grouping(
+                        model,
+                        &cx.tokens[k].orig,
+                        &lead_measures,
+                    ));
                 }
                 break;
             };
@@ -185,8 +313,13 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
                     intent.add_group(g);
                 }
                 cx.used[li] = true;
-            } else if let Some(Target::Measure(m)) = targets.iter().find(|t| matches!(t, Target::Measure(_))) {
-                lead_measures.push(model.measures[*m].name.clone());
+            } else if let Some(Target::Measure(m)) =
+                targets.iter().find(|t| matches!(t, Target::Measure(_)))
+            {
+                // "by units" names the ranking measure; "per order line" is a ratio we read as plain.
+                if w != "per" {
+                    lead_measures.push(model.measures[*m].name.clone());
+                }
                 cx.used[li] = true;
                 break;
             } else {
@@ -196,7 +329,10 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             let next = cx.links[li].end;
             if matches!(cx.word(next), "and" | "," | "then") {
                 let (k2, _) = cx.slot(next + 1);
-                if cx.link_at(k2).is_some_and(|l2| cx.links[l2].targets.iter().any(is_groupable)) {
+                if cx
+                    .link_at(k2)
+                    .is_some_and(|l2| cx.links[l2].targets.iter().any(is_groupable))
+                {
                     k = k2;
                     continue;
                 }
@@ -228,7 +364,10 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             }
             if let Some(li) = cx.link_at(k) {
                 let targets = cx.links[li].targets.clone();
-                if let Some(t) = targets.iter().find(|t| is_groupable(t) && !matches!(t, Target::TimeWord)) {
+                if let Some(t) = targets
+                    .iter()
+                    .find(|t| is_groupable(t) && !matches!(t, Target::TimeWord))
+                {
                     if let Some(g) = group_key(model, t) {
                         intent.add_group(g);
                     }
@@ -237,7 +376,11 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
                     rank_plural = tok.text != tok.stem();
                 }
             } else if matches!(w, "top" | "bottom") && num.is_some() && k < n && cx.unknown(k) {
-                return Err(clarify::unknown_grouping(model, &cx.tokens[k].orig, &lead_measures));
+                return Err(clarify::unknown_grouping(
+                    model,
+                    &cx.tokens[k].orig,
+                    &lead_measures,
+                ));
             }
         }
     }
@@ -249,10 +392,18 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             continue;
         }
         let targets = cx.links[li].targets.clone();
-        let schema = targets.iter().any(|t| matches!(t, Target::Measure(_) | Target::Dimension(_) | Target::Entity(_)));
+        let schema = targets.iter().any(|t| {
+            matches!(
+                t,
+                Target::Measure(_) | Target::Dimension(_) | Target::Entity(_)
+            )
+        });
         let start = cx.links[li].start;
         let end = cx.links[li].end;
-        let negate = cx.preceded_by(start, NEGATIONS, 2) || (start > 0 && cx.word(start - 1) == "other" && cx.word(start.wrapping_sub(2)) != "each");
+        let negate = cx.preceded_by(start, NEGATIONS, 2)
+            || (start > 0
+                && cx.word(start - 1) == "other"
+                && cx.word(start.wrapping_sub(2)) != "each");
         let values: Vec<(usize, String)> = targets
             .iter()
             .filter_map(|t| match t {
@@ -271,14 +422,25 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             intent.add_filter(&dim.name, Some(&v), negate);
             cx.used[li] = true;
             // Absorb "region" in "NORTH region", "products" in "Beauty products", "tier" in "Gold tier".
-            let dim_table = model.tables.iter().position(|t| t.name.eq_ignore_ascii_case(&dim.table));
+            let dim_table = model
+                .tables
+                .iter()
+                .position(|t| t.name.eq_ignore_ascii_case(&dim.table));
             let absorbs = |t: &Target| match t {
                 Target::Dimension(x) => *x == d,
                 Target::Entity(x) => Some(*x) == dim_table,
                 _ => false,
             };
-            if let Some(nl) = cx.link_at(end).or_else(|| cx.link_at(end + 1).filter(|_| cx.word(end) == "the")) {
-                if cx.links[nl].targets.iter().any(absorbs) && !cx.links[nl].targets.iter().any(|t| matches!(t, Target::Measure(_))) {
+            if let Some(nl) = cx
+                .link_at(end)
+                .or_else(|| cx.link_at(end + 1).filter(|_| cx.word(end) == "the"))
+            {
+                if cx.links[nl].targets.iter().any(absorbs)
+                    && !cx.links[nl]
+                        .targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Measure(_)))
+                {
                     cx.used[nl] = true;
                 }
             }
@@ -298,7 +460,12 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             if !count_before(&cx, start) {
                 if let Some(nl) = cx.link_at(end) {
                     let count_like = cx.links[nl].targets.iter().any(|t| match t {
-                        Target::Measure(m) => matches!(model.measures[*m].agg, Aggregation::Custom | Aggregation::Count) && model.measures[*m].expr.to_uppercase().contains("COUNT"),
+                        Target::Measure(m) => {
+                            matches!(
+                                model.measures[*m].agg,
+                                Aggregation::Custom | Aggregation::Count
+                            ) && model.measures[*m].expr.to_uppercase().contains("COUNT")
+                        }
                         Target::Entity(_) => true,
                         _ => false,
                     });
@@ -327,12 +494,25 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             Target::Entity(e) => Some(*e),
             _ => None,
         });
-        let counted = cx.preceded_by(start, COUNT_WORDS, 2) && (has("many") || has("number") || has("count"));
+        let counted =
+            cx.preceded_by(start, COUNT_WORDS, 2) && (has("many") || has("number") || has("count"));
         if let (Some(e), true) = (entity, counted) {
             count_entity.get_or_insert((model.tables[e].name.clone(), li));
         }
         if let Some(m) = measure {
-            let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1) && model.measures[m].agg == Aggregation::Sum;
+            // "made a purchase", "place an order": a verb phrase, not a measure (unless nothing else is asked).
+            let verb_phrase = start > 0
+                && matches!(cx.word(start - 1), "a" | "an")
+                && cx.tokens[cx.links[li].end - 1].text == cx.tokens[cx.links[li].end - 1].stem()
+                && cx.links.iter().enumerate().any(|(o, l)| {
+                    o != li && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                });
+            if verb_phrase {
+                cx.used[li] = true;
+                continue;
+            }
+            let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1)
+                && model.measures[m].agg == Aggregation::Sum;
             intent.add_measure(&model.measures[m].name, avg);
             cx.used[li] = true;
             continue;
@@ -344,13 +524,21 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             cx.used[li] = true;
             continue;
         }
-        if let Some(Target::Dimension(d)) = targets.iter().find(|t| matches!(t, Target::Dimension(_))) {
+        if let Some(Target::Dimension(d)) =
+            targets.iter().find(|t| matches!(t, Target::Dimension(_)))
+        {
             intent.add_group(GroupKey::Dim(model.dimensions[*d].name.clone()));
             cx.used[li] = true;
             continue;
         }
-        if let Some(Target::Grain(g, implied)) = targets.iter().find(|t| matches!(t, Target::Grain(..))) {
-            if *implied || trend || ranked || matches!(cx.word(start.wrapping_sub(1)), "which" | "what" | "the") {
+        if let Some(Target::Grain(g, implied)) =
+            targets.iter().find(|t| matches!(t, Target::Grain(..)))
+        {
+            if *implied
+                || trend
+                || ranked
+                || matches!(cx.word(start.wrapping_sub(1)), "which" | "what" | "the")
+            {
                 intent.add_group(GroupKey::Grain(*g));
             }
             cx.used[li] = true;
@@ -374,8 +562,14 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
 
     // 5. Words nobody understood.
     let title_case = {
-        let alpha: Vec<&Token> = tokens.iter().filter(|t| t.text.chars().all(|c| c.is_alphabetic())).collect();
-        let caps = alpha.iter().filter(|t| t.orig.chars().next().is_some_and(|c| c.is_uppercase())).count();
+        let alpha: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.text.chars().all(|c| c.is_alphabetic()))
+            .collect();
+        let caps = alpha
+            .iter()
+            .filter(|t| t.orig.chars().next().is_some_and(|c| c.is_uppercase()))
+            .count();
         alpha.len() >= 3 && caps * 10 >= alpha.len() * 6
     };
     let mut ignored = Vec::new();
@@ -384,8 +578,12 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             continue;
         }
         let t = &tokens[i];
-        let capital = i > 0 && !title_case && t.orig.chars().next().is_some_and(|c| c.is_uppercase()) && t.orig.len() > 1;
-        let prep = cx.preceded_by(i, &["in", "for", "from", "at", "within"], 1) && !t.text.ends_with("ly");
+        let capital = i > 0
+            && !title_case
+            && t.orig.chars().next().is_some_and(|c| c.is_uppercase())
+            && t.orig.len() > 1;
+        let prep =
+            cx.preceded_by(i, &["in", "for", "from", "at", "within"], 1) && !t.text.ends_with("ly");
         if capital || prep {
             return Err(clarify::unknown_value(model, &t.orig));
         }
@@ -404,14 +602,18 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
 
     // 6. Shape.
     let positive_filters_only_on = |intent: &Intent, table: &str| {
-        intent.filters.iter().all(|f| model.dimension(&f.dim).is_some_and(|d| d.table.eq_ignore_ascii_case(table)))
-            && intent.group_by.iter().all(|g| match g {
-                GroupKey::Dim(d) => model.dimension(d).is_some_and(|d| {
-                    d.table.eq_ignore_ascii_case(table) || entity_column(model, table, &d.column).is_some()
-                }),
-                GroupKey::Entity(e) => e.eq_ignore_ascii_case(table),
-                GroupKey::Grain(_) => false,
-            })
+        intent.filters.iter().all(|f| {
+            model
+                .dimension(&f.dim)
+                .is_some_and(|d| d.table.eq_ignore_ascii_case(table))
+        }) && intent.group_by.iter().all(|g| match g {
+            GroupKey::Dim(d) => model.dimension(d).is_some_and(|d| {
+                d.table.eq_ignore_ascii_case(table)
+                    || entity_column(model, table, &d.column).is_some()
+            }),
+            GroupKey::Entity(e) => e.eq_ignore_ascii_case(table),
+            GroupKey::Grain(_) => false,
+        })
     };
     if let Some((table, li)) = count_entity.clone() {
         let purchase = PURCHASE_VERBS.iter().any(|w| has(w));
@@ -420,8 +622,15 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
             _ => None,
         });
         let only_that_measure = intent.measures.len() <= 1
-            && intent.measures.iter().all(|m| Some(&m.name) == measure_from_link.as_ref());
-        if intent.periods.is_empty() && !purchase && only_that_measure && positive_filters_only_on(&intent, &table) {
+            && intent
+                .measures
+                .iter()
+                .all(|m| Some(&m.name) == measure_from_link.as_ref());
+        if intent.periods.is_empty()
+            && !purchase
+            && only_that_measure
+            && positive_filters_only_on(&intent, &table)
+        {
             intent.measures.clear();
             // Group by the entity table's own columns ("stores per region" → stores.region).
             intent.group_by = intent
@@ -453,14 +662,28 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
     }
     let mut defaulted = false;
     if intent.measures.is_empty() {
-        let dims_only = !intent.group_by.is_empty() && intent.group_by.iter().all(|g| !matches!(g, GroupKey::Grain(_)));
+        let dims_only = !intent.group_by.is_empty()
+            && intent
+                .group_by
+                .iter()
+                .all(|g| !matches!(g, GroupKey::Grain(_)));
         let counted = (has("many") || has("number") || has("count")) && !ranked;
-        let list_words = has("list") || has_phrase("what are") || has_phrase("which are") || has_phrase("show all") || has("all") || has("available");
+        let list_words = has("list")
+            || has_phrase("what are")
+            || has_phrase("which are")
+            || has_phrase("show all")
+            || has("all")
+            || has("available");
         if dims_only && counted && intent.group_by.len() == 1 && intent.periods.is_empty() {
             intent.shape = Shape::CountValues;
             return Ok(finish(intent, notes, ignored, false));
         }
-        if dims_only && !ranked && (list_words || has("which") || has("what")) && intent.periods.is_empty() && growth.is_none() {
+        if dims_only
+            && !ranked
+            && (list_words || has("which") || has("what"))
+            && intent.periods.is_empty()
+            && growth.is_none()
+        {
             intent.shape = Shape::List;
             return Ok(finish(intent, notes, ignored, false));
         }
@@ -471,18 +694,44 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         }
     }
     // Value comparisons: "Online vs Store" → one row per value.
-    let comparing = has("vs") || has("versus") || has("compare") || has("compared") || has("against") || has("or");
+    let comparing = has("vs")
+        || has("versus")
+        || has("compare")
+        || has("compared")
+        || has("against")
+        || has("or");
     if comparing {
-        let dims: Vec<String> = intent.filters.iter().filter(|f| f.values.len() >= 2 && !f.negate).map(|f| f.dim.clone()).collect();
+        let dims: Vec<String> = intent
+            .filters
+            .iter()
+            .filter(|f| f.values.len() >= 2 && !f.negate)
+            .map(|f| f.dim.clone())
+            .collect();
         for d in dims {
             intent.add_group(GroupKey::Dim(d));
         }
     }
-    if trend && !intent.group_by.iter().any(|g| matches!(g, GroupKey::Grain(_))) {
+    if trend
+        && !intent
+            .group_by
+            .iter()
+            .any(|g| matches!(g, GroupKey::Grain(_)))
+    {
         intent.add_group(GroupKey::Grain(Grain::Month));
     }
-    let share = has("share") || has("proportion") || has("contribution") || has("mix") || has("%") || has("percentage") || has("percent") || has("fraction");
-    if let Some((kind, grain)) = growth.or(if growth_word { Some((GrowthKind::YearOverYear, None)) } else { None }) {
+    let share = has("share")
+        || has("proportion")
+        || has("contribution")
+        || has("mix")
+        || has("%")
+        || has("percentage")
+        || has("percent")
+        || has("fraction");
+    if let Some((kind, grain)) = growth.or(if growth_word {
+        Some((GrowthKind::YearOverYear, None))
+    } else {
+        None
+    }) {
         let has_grain = intent.group_by.iter().find_map(|g| match g {
             GroupKey::Grain(g) => Some(*g),
             _ => None,
@@ -498,10 +747,17 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         };
     } else if intent.periods.len() >= 2 {
         intent.shape = Shape::Compare;
-    } else if share && (!intent.group_by.is_empty() || !intent.filters.is_empty()) && !has_phrase("percentage point") {
+    } else if share
+        && (!intent.group_by.is_empty() || !intent.filters.is_empty())
+        && !has_phrase("percentage point")
+    {
         let mut focus = None;
         if intent.group_by.is_empty() {
-            if let Some(pos) = intent.filters.iter().position(|f| !f.values.is_empty() && !f.negate) {
+            if let Some(pos) = intent
+                .filters
+                .iter()
+                .position(|f| !f.values.is_empty() && !f.negate)
+            {
                 let f = intent.filters.remove(pos);
                 intent.add_group(GroupKey::Dim(f.dim.clone()));
                 focus = Some(f);
@@ -516,13 +772,24 @@ pub fn read(model: &SemanticModel, lexicon: &Lexicon, tokens: &[Token], time: &T
         } else {
             rank_desc
         };
-        let n = top_n.or(if explicit_top { Some(if rank_plural { 10 } else { 1 }) } else if rank_plural { None } else { Some(1) });
+        let n = top_n.or(if explicit_top {
+            Some(if rank_plural { 10 } else { 1 })
+        } else if rank_plural {
+            None
+        } else {
+            Some(1)
+        });
         intent.shape = Shape::Top { n, desc };
     }
     Ok(finish(intent, notes, ignored, defaulted))
 }
 
-fn finish(intent: Intent, mut notes: Vec<String>, ignored: Vec<String>, defaulted_measure: bool) -> Reading {
+fn finish(
+    intent: Intent,
+    mut notes: Vec<String>,
+    ignored: Vec<String>,
+    defaulted_measure: bool,
+) -> Reading {
     if !ignored.is_empty() {
         notes.push(format!("ignored: {}", ignored.join(", ")));
     }

@@ -6,17 +6,18 @@ use std::ops::ControlFlow;
 
 use chrono::{Datelike, NaiveDate};
 use sqlparser::ast::{
-    BinaryOperator, DataType, Distinct, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join, JoinConstraint, JoinOperator,
-    LimitClause, ObjectName, OrderBy, OrderByExpr, OrderByKind, OrderByOptions, OrderBySort, Query, Select,
-    SelectItem, SetExpr, Statement, TableFactor, TableWithJoins, TypedString, UnaryOperator, Value,
-    WindowSpec, WindowType,
+    BinaryOperator, DataType, Distinct, DuplicateTreatment, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join,
+    JoinConstraint, JoinOperator, LimitClause, ObjectName, OrderBy, OrderByExpr, OrderByKind,
+    OrderByOptions, OrderBySort, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
+    TableWithJoins, TypedString, UnaryOperator, Value, WindowSpec, WindowType,
 };
 use sqlparser::dialect::DuckDbDialect;
 use sqlparser::parser::Parser;
 
 use crate::catalog::semantic::{
-    snake, Aggregation, DimensionKind, Format, Grain, JoinDef, MeasureDef, SemanticModel, TimeDimensionDef,
+    snake, Aggregation, DimensionKind, Format, Grain, JoinDef, MeasureDef, SemanticModel,
+    TimeDimensionDef,
 };
 
 use super::intent::{Filter, GroupKey, GrowthKind, Intent, Shape};
@@ -47,15 +48,54 @@ pub struct Built {
 }
 
 const AGGREGATES: &[&str] = &[
-    "sum", "avg", "count", "min", "max", "median", "stddev", "stddev_samp", "stddev_pop", "var_samp", "var_pop",
-    "mode", "quantile", "quantile_cont", "approx_count_distinct", "first", "last", "any_value", "product", "bool_or",
-    "bool_and", "string_agg", "list", "arg_max", "arg_min", "mean", "count_if", "sum_no_overflow",
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "median",
+    "stddev",
+    "stddev_samp",
+    "stddev_pop",
+    "var_samp",
+    "var_pop",
+    "mode",
+    "quantile",
+    "quantile_cont",
+    "approx_count_distinct",
+    "first",
+    "last",
+    "any_value",
+    "product",
+    "bool_or",
+    "bool_and",
+    "string_agg",
+    "list",
+    "arg_max",
+    "arg_min",
+    "mean",
+    "count_if",
+    "sum_no_overflow",
 ];
 
 fn ident(name: &str) -> Ident {
-    let plain = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && name.chars().next().is_some_and(|c| !c.is_ascii_digit())
-        && !matches!(name, "order" | "group" | "select" | "from" | "where" | "by" | "to" | "table" | "limit" | "user");
+        && !matches!(
+            name,
+            "order"
+                | "group"
+                | "select"
+                | "from"
+                | "where"
+                | "by"
+                | "to"
+                | "table"
+                | "limit"
+                | "user"
+        );
     if plain {
         Ident::new(name)
     } else {
@@ -64,7 +104,9 @@ fn ident(name: &str) -> Ident {
 }
 
 fn alias_ident(name: &str) -> Ident {
-    let plain = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
     if plain {
         Ident::new(name)
@@ -102,20 +144,37 @@ fn bin(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
 }
 
 fn and_all(mut parts: Vec<Expr>) -> Option<Expr> {
-    let first = if parts.is_empty() { return None } else { parts.remove(0) };
-    Some(parts.into_iter().fold(first, |acc, e| bin(acc, BinaryOperator::And, e)))
+    let first = if parts.is_empty() {
+        return None;
+    } else {
+        parts.remove(0)
+    };
+    Some(
+        parts
+            .into_iter()
+            .fold(first, |acc, e| bin(acc, BinaryOperator::And, e)),
+    )
 }
 
 fn or_all(mut parts: Vec<Expr>) -> Option<Expr> {
-    let first = if parts.is_empty() { return None } else { parts.remove(0) };
+    let first = if parts.is_empty() {
+        return None;
+    } else {
+        parts.remove(0)
+    };
     if parts.is_empty() {
         return Some(first);
     }
     let wrap = |e: Expr| match e {
-        Expr::BinaryOp { op: BinaryOperator::And, .. } => Expr::Nested(Box::new(e)),
+        Expr::BinaryOp {
+            op: BinaryOperator::And,
+            ..
+        } => Expr::Nested(Box::new(e)),
         other => other,
     };
-    let joined = parts.into_iter().fold(wrap(first), |acc, e| bin(acc, BinaryOperator::Or, wrap(e)));
+    let joined = parts
+        .into_iter()
+        .fold(wrap(first), |acc, e| bin(acc, BinaryOperator::Or, wrap(e)));
     Some(Expr::Nested(Box::new(joined)))
 }
 
@@ -126,7 +185,10 @@ fn func_with(name: &str, args: Vec<Expr>, distinct: bool) -> Function {
         parameters: FunctionArguments::None,
         args: FunctionArguments::List(FunctionArgumentList {
             duplicate_treatment: distinct.then_some(DuplicateTreatment::Distinct),
-            args: args.into_iter().map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a))).collect(),
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
             clauses: vec![],
         }),
         filter: None,
@@ -155,7 +217,11 @@ fn order(expr: Expr, asc: bool) -> OrderByExpr {
     OrderByExpr {
         expr,
         options: OrderByOptions {
-            sort: Some(if asc { OrderBySort::Asc } else { OrderBySort::Desc }),
+            sort: Some(if asc {
+                OrderBySort::Asc
+            } else {
+                OrderBySort::Desc
+            }),
             nulls_first: None,
         },
         with_fill: None,
@@ -227,7 +293,10 @@ fn skeleton() -> Result<Box<Query>, BuildError> {
         .map_err(|e| BuildError::BadExpression("SELECT 1 FROM t".into(), e.to_string()))?;
     match stmt.into_iter().next() {
         Some(Statement::Query(q)) => Ok(q),
-        _ => Err(BuildError::BadExpression("SELECT 1 FROM t".into(), "not a query".into())),
+        _ => Err(BuildError::BadExpression(
+            "SELECT 1 FROM t".into(),
+            "not a query".into(),
+        )),
     }
 }
 
@@ -283,7 +352,8 @@ impl<'a> Builder<'a> {
                 .filter(|t| {
                     model.joins.iter().any(|j| {
                         JoinDef::split(&j.from).is_some_and(|(a, _)| a.eq_ignore_ascii_case(base))
-                            && JoinDef::split(&j.to).is_some_and(|(b, _)| b.eq_ignore_ascii_case(&t.table))
+                            && JoinDef::split(&j.to)
+                                .is_some_and(|(b, _)| b.eq_ignore_ascii_case(&t.table))
                     })
                 })
                 .collect();
@@ -308,7 +378,9 @@ impl<'a> Builder<'a> {
     }
 
     fn time(&mut self) -> Result<&'a TimeDimensionDef, BuildError> {
-        let td = self.time.ok_or_else(|| BuildError::NoTime(self.base.clone()))?;
+        let td = self
+            .time
+            .ok_or_else(|| BuildError::NoTime(self.base.clone()))?;
         self.need(&td.table.clone());
         Ok(td)
     }
@@ -328,13 +400,24 @@ impl<'a> Builder<'a> {
             .filter_map(|j| {
                 let (a, ac) = JoinDef::split(&j.from)?;
                 let (b, bc) = JoinDef::split(&j.to)?;
-                Some((a.to_lowercase(), ac.to_string(), b.to_lowercase(), bc.to_string()))
+                Some((
+                    a.to_lowercase(),
+                    ac.to_string(),
+                    b.to_lowercase(),
+                    bc.to_string(),
+                ))
             })
             .collect();
-        let canon = |t: &str| self.model.table(t).map(|d| d.name.clone()).unwrap_or_else(|| t.to_string());
+        let canon = |t: &str| {
+            self.model
+                .table(t)
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| t.to_string())
+        };
         // BFS parents from the base.
         let base = self.base.to_lowercase();
-        let mut parent: std::collections::HashMap<String, (String, String, String)> = std::collections::HashMap::new();
+        let mut parent: std::collections::HashMap<String, (String, String, String)> =
+            std::collections::HashMap::new();
         let mut queue = VecDeque::from([base.clone()]);
         let mut seen: HashSet<String> = HashSet::from([base.clone()]);
         while let Some(t) = queue.pop_front() {
@@ -366,7 +449,11 @@ impl<'a> Builder<'a> {
                 cur = p.clone();
             }
             for (p, pc, c, cc) in path.into_iter().rev() {
-                let on = bin(col(&canon(&p), &pc), BinaryOperator::Eq, col(&canon(&c), &cc));
+                let on = bin(
+                    col(&canon(&p), &pc),
+                    BinaryOperator::Eq,
+                    col(&canon(&c), &cc),
+                );
                 joins.push(Join {
                     relation: table_factor(&template, &canon(&c)),
                     global: false,
@@ -399,7 +486,11 @@ impl<'a> Builder<'a> {
         let e = if f.values.is_empty() || d.kind == DimensionKind::Flag {
             c
         } else {
-            let parts: Vec<Expr> = f.values.iter().map(|v| bin(c.clone(), BinaryOperator::Eq, string(v))).collect();
+            let parts: Vec<Expr> = f
+                .values
+                .iter()
+                .map(|v| bin(c.clone(), BinaryOperator::Eq, string(v)))
+                .collect();
             or_all(parts).unwrap_or(Expr::value(Value::Boolean(true)))
         };
         Ok(if f.negate {
@@ -491,18 +582,31 @@ impl<'a> Builder<'a> {
             };
         }
         let first = periods.iter().map(|p| p.start.year()).min().unwrap_or(0);
-        let last = periods.iter().map(|p| p.last_day().year()).max().unwrap_or(0);
+        let last = periods
+            .iter()
+            .map(|p| p.last_day().year())
+            .max()
+            .unwrap_or(0);
         first != last
     }
 
-    fn grain_cols(&mut self, g: Grain, periods: &[Period], with_year: bool, aliases: &mut Aliases) -> Result<Vec<KeyCol>, BuildError> {
+    fn grain_cols(
+        &mut self,
+        g: Grain,
+        periods: &[Period],
+        with_year: bool,
+        aliases: &mut Aliases,
+    ) -> Result<Vec<KeyCol>, BuildError> {
         let td = self.time()?;
         let dcol = td.column.as_ref().map(|c| col(&td.table, c));
         let ycol = td.year_column.as_ref().map(|c| col(&td.table, c));
         let mcol = td.month_column.as_ref().map(|c| col(&td.table, c));
-        let year_expr = ycol.clone().or_else(|| dcol.clone().map(|d| func("year", vec![d])));
+        let year_expr = ycol
+            .clone()
+            .or_else(|| dcol.clone().map(|d| func("year", vec![d])));
         let mut out = Vec::new();
-        let need_year = with_year && self.multi_year(periods) && matches!(g, Grain::Month | Grain::Quarter);
+        let need_year =
+            with_year && self.multi_year(periods) && matches!(g, Grain::Month | Grain::Quarter);
         if need_year {
             if let Some(ye) = year_expr.clone() {
                 out.push(KeyCol {
@@ -514,17 +618,25 @@ impl<'a> Builder<'a> {
         }
         let expr = match g {
             Grain::Year => year_expr,
-            Grain::Month => mcol.clone().or_else(|| dcol.clone().map(|d| func("month", vec![d]))),
+            Grain::Month => mcol
+                .clone()
+                .or_else(|| dcol.clone().map(|d| func("month", vec![d]))),
             Grain::Quarter => dcol.clone().map(|d| func("quarter", vec![d])).or_else(|| {
                 mcol.clone().map(|m| {
                     bin(
-                        nested(bin(nested(bin(m, BinaryOperator::Minus, num(1))), BinaryOperator::DuckIntegerDivide, num(3))),
+                        nested(bin(
+                            nested(bin(m, BinaryOperator::Minus, num(1))),
+                            BinaryOperator::DuckIntegerDivide,
+                            num(3),
+                        )),
                         BinaryOperator::Plus,
                         num(1),
                     )
                 })
             }),
-            Grain::Week => dcol.clone().map(|d| func("date_trunc", vec![string("week"), d])),
+            Grain::Week => dcol
+                .clone()
+                .map(|d| func("date_trunc", vec![string("week"), d])),
             Grain::Day => dcol.clone().map(|d| Expr::Cast {
                 kind: sqlparser::ast::CastKind::Cast,
                 expr: Box::new(d),
@@ -541,7 +653,11 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
-    fn key_cols(&mut self, intent: &Intent, aliases: &mut Aliases) -> Result<Vec<KeyCol>, BuildError> {
+    fn key_cols(
+        &mut self,
+        intent: &Intent,
+        aliases: &mut Aliases,
+    ) -> Result<Vec<KeyCol>, BuildError> {
         let mut keys = Vec::new();
         let has_year = intent.group_by.contains(&GroupKey::Grain(Grain::Year));
         for g in &intent.group_by {
@@ -555,8 +671,15 @@ impl<'a> Builder<'a> {
                     });
                 }
                 GroupKey::Entity(t) => {
-                    let td = self.model.table(t).ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
-                    let c = td.display.clone().or_else(|| td.key.clone()).ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
+                    let td = self
+                        .model
+                        .table(t)
+                        .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
+                    let c = td
+                        .display
+                        .clone()
+                        .or_else(|| td.key.clone())
+                        .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
                     self.need(&td.name);
                     keys.push(KeyCol {
                         expr: col(&td.name, &c),
@@ -586,7 +709,10 @@ fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildErr
             t.ok_or_else(|| BuildError::UnknownDimension("(none)".into()))
         }
         _ => {
-            let first = intent.measures.first().ok_or_else(|| BuildError::UnknownMeasure("(none)".into()))?;
+            let first = intent
+                .measures
+                .first()
+                .ok_or_else(|| BuildError::UnknownMeasure("(none)".into()))?;
             model
                 .measure(&first.name)
                 .map(|m| m.table.clone())
@@ -596,7 +722,11 @@ fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildErr
 }
 
 /// Builds the SQL for an intent.
-pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) -> Result<Built, BuildError> {
+pub fn build(
+    model: &SemanticModel,
+    intent: &Intent,
+    anchor: Option<NaiveDate>,
+) -> Result<Built, BuildError> {
     let base = base_table(model, intent)?;
     let mut b = Builder::new(model, &base);
     let mut aliases = Aliases::default();
@@ -617,10 +747,27 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
     let mut limit: Option<u32> = None;
     let mut distinct = false;
     let mut qualify_expr = None;
-    let time_keys: Vec<Expr> = keys.iter().filter(|k| k.time).map(|k| Expr::Identifier(alias_ident(&k.alias))).collect();
-    let other_keys: Vec<Expr> = keys.iter().filter(|k| !k.time).map(|k| k.expr.clone()).collect();
-    let key_alias_exprs: Vec<Expr> = keys.iter().map(|k| Expr::Identifier(alias_ident(&k.alias))).collect();
-    let add = |projection: &mut Vec<SelectItem>, formats: &mut Vec<(String, Format)>, aliases: &mut Aliases, e: Expr, alias: &str, f: Format| -> String {
+    let time_keys: Vec<Expr> = keys
+        .iter()
+        .filter(|k| k.time)
+        .map(|k| Expr::Identifier(alias_ident(&k.alias)))
+        .collect();
+    let other_keys: Vec<Expr> = keys
+        .iter()
+        .filter(|k| !k.time)
+        .map(|k| k.expr.clone())
+        .collect();
+    let key_alias_exprs: Vec<Expr> = keys
+        .iter()
+        .map(|k| Expr::Identifier(alias_ident(&k.alias)))
+        .collect();
+    let add = |projection: &mut Vec<SelectItem>,
+               formats: &mut Vec<(String, Format)>,
+               aliases: &mut Aliases,
+               e: Expr,
+               alias: &str,
+               f: Format|
+     -> String {
         let a = aliases.take(alias, "m");
         projection.push(SelectItem::ExprWithAlias {
             expr: e,
@@ -631,18 +778,40 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
     };
     let mut measures = Vec::new();
     for r in &intent.measures {
-        let m = model.measure(&r.name).ok_or_else(|| BuildError::UnknownMeasure(r.name.clone()))?;
+        let m = model
+            .measure(&r.name)
+            .ok_or_else(|| BuildError::UnknownMeasure(r.name.clone()))?;
         for t in tables_of(m) {
             b.need(&t);
         }
-        let alias = if r.average { format!("avg_{}", m.column_alias()) } else { m.column_alias() };
-        let fmt = if r.average && m.format == Format::Count { Format::Number } else { m.format };
+        let alias = if r.average {
+            format!("avg_{}", m.column_alias())
+        } else {
+            m.column_alias()
+        };
+        let fmt = if r.average && m.format == Format::Count {
+            Format::Number
+        } else {
+            m.format
+        };
         measures.push((measure_expr(m, r.average)?, alias, fmt));
     }
     match &intent.shape {
         Shape::CountRows { table } => {
-            let name = snake(&model.table(table).map(|t| t.name.clone()).unwrap_or_else(|| table.clone()));
-            let a = add(&mut projection, &mut formats, &mut aliases, parse_catalog_expr("COUNT(*)")?, &name, Format::Count);
+            let name = snake(
+                &model
+                    .table(table)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_else(|| table.clone()),
+            );
+            let a = add(
+                &mut projection,
+                &mut formats,
+                &mut aliases,
+                parse_catalog_expr("COUNT(*)")?,
+                &name,
+                Format::Count,
+            );
             order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
             let _ = a;
         }
@@ -652,7 +821,14 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
             };
             let e = Expr::Function(func_with("COUNT", vec![k.expr.clone()], true));
             projection.clear();
-            add(&mut projection, &mut formats, &mut aliases, e, &format!("{}_count", k.alias), Format::Count);
+            add(
+                &mut projection,
+                &mut formats,
+                &mut aliases,
+                e,
+                &format!("{}_count", k.alias),
+                Format::Count,
+            );
         }
         Shape::List => {
             distinct = true;
@@ -670,12 +846,34 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
                 for (p, c) in periods.iter().zip(&conds) {
                     let ce = conditional(e.clone(), c);
                     cols.push(ce.clone());
-                    add(&mut projection, &mut formats, &mut aliases, ce, &format!("{alias}_{}", p.label), *fmt);
+                    add(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        ce,
+                        &format!("{alias}_{}", p.label),
+                        *fmt,
+                    );
                 }
                 if cols.len() == 2 {
-                    let g = minus_one(bin(nested(cols[1].clone()), BinaryOperator::Divide, nested(cols[0].clone())));
-                    let name = if measures.len() > 1 { format!("{alias}_growth") } else { "growth".into() };
-                    add(&mut projection, &mut formats, &mut aliases, g, &name, Format::Percent);
+                    let g = minus_one(bin(
+                        nested(cols[1].clone()),
+                        BinaryOperator::Divide,
+                        nested(cols[0].clone()),
+                    ));
+                    let name = if measures.len() > 1 {
+                        format!("{alias}_growth")
+                    } else {
+                        "growth".into()
+                    };
+                    add(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        g,
+                        &name,
+                        Format::Percent,
+                    );
                 }
             }
             if let Some(c) = or_all(conds) {
@@ -687,10 +885,21 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
             let cur = match intent.periods.first() {
                 Some(p) => p.clone(),
                 None => {
-                    let y = b.time.and_then(|t| t.max).or(anchor).map(|d| d.year()).ok_or_else(|| BuildError::NoTime(base.clone()))?;
-                    let s = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| BuildError::NoTime(base.clone()))?;
-                    let e = NaiveDate::from_ymd_opt(y + 1, 1, 1).ok_or_else(|| BuildError::NoTime(base.clone()))?;
-                    Period { start: s, end: e, label: y.to_string() }
+                    let y = b
+                        .time
+                        .and_then(|t| t.max)
+                        .or(anchor)
+                        .map(|d| d.year())
+                        .ok_or_else(|| BuildError::NoTime(base.clone()))?;
+                    let s = NaiveDate::from_ymd_opt(y, 1, 1)
+                        .ok_or_else(|| BuildError::NoTime(base.clone()))?;
+                    let e = NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                        .ok_or_else(|| BuildError::NoTime(base.clone()))?;
+                    Period {
+                        start: s,
+                        end: e,
+                        label: y.to_string(),
+                    }
                 }
             };
             let prev = cur.shift_years(-1);
@@ -698,11 +907,36 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
             for (e, alias, fmt) in &measures {
                 let pe = conditional(e.clone(), &cp);
                 let ce = conditional(e.clone(), &cc);
-                add(&mut projection, &mut formats, &mut aliases, pe.clone(), &format!("{alias}_{}", prev.label), *fmt);
-                add(&mut projection, &mut formats, &mut aliases, ce.clone(), &format!("{alias}_{}", cur.label), *fmt);
-                let name = if measures.len() > 1 { format!("{alias}_growth") } else { "growth".into() };
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    pe.clone(),
+                    &format!("{alias}_{}", prev.label),
+                    *fmt,
+                );
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    ce.clone(),
+                    &format!("{alias}_{}", cur.label),
+                    *fmt,
+                );
+                let name = if measures.len() > 1 {
+                    format!("{alias}_growth")
+                } else {
+                    "growth".into()
+                };
                 let g = minus_one(bin(nested(ce), BinaryOperator::Divide, nested(pe)));
-                add(&mut projection, &mut formats, &mut aliases, g, &name, Format::Percent);
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    g,
+                    &name,
+                    Format::Percent,
+                );
             }
             if let Some(c) = or_all(vec![cp, cc]) {
                 where_parts.push(c);
@@ -714,25 +948,66 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
                 where_parts.push(b.period_expr(p)?);
             }
             for (e, alias, fmt) in &measures {
-                add(&mut projection, &mut formats, &mut aliases, e.clone(), alias, *fmt);
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    alias,
+                    *fmt,
+                );
                 let lag = window("LAG", e.clone(), other_keys.clone(), time_keys.clone());
                 let g = minus_one(bin(nested(e.clone()), BinaryOperator::Divide, lag));
-                let name = if measures.len() > 1 { format!("{alias}_growth") } else { "growth".into() };
-                add(&mut projection, &mut formats, &mut aliases, g, &name, Format::Percent);
+                let name = if measures.len() > 1 {
+                    format!("{alias}_growth")
+                } else {
+                    "growth".into()
+                };
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    g,
+                    &name,
+                    Format::Percent,
+                );
             }
-            let dims_first: Vec<Expr> = keys.iter().filter(|k| !k.time).map(|k| Expr::Identifier(alias_ident(&k.alias))).collect();
-            order_by.extend(dims_first.into_iter().chain(time_keys.iter().cloned()).map(|e| order(e, true)));
+            let dims_first: Vec<Expr> = keys
+                .iter()
+                .filter(|k| !k.time)
+                .map(|k| Expr::Identifier(alias_ident(&k.alias)))
+                .collect();
+            order_by.extend(
+                dims_first
+                    .into_iter()
+                    .chain(time_keys.iter().cloned())
+                    .map(|e| order(e, true)),
+            );
         }
         Shape::Share { focus } => {
             for p in &intent.periods {
                 where_parts.push(b.period_expr(p)?);
             }
             for (i, (e, alias, fmt)) in measures.iter().enumerate() {
-                let a = add(&mut projection, &mut formats, &mut aliases, e.clone(), alias, *fmt);
+                let a = add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    alias,
+                    *fmt,
+                );
                 if i == 0 {
                     let total = window("SUM", e.clone(), vec![], vec![]);
                     let share = bin(nested(e.clone()), BinaryOperator::Divide, total);
-                    add(&mut projection, &mut formats, &mut aliases, share, "share", Format::Percent);
+                    add(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        share,
+                        "share",
+                        Format::Percent,
+                    );
                     order_by.push(order(Expr::Identifier(alias_ident(&a)), false));
                 }
             }
@@ -746,7 +1021,14 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
             }
             let mut first_alias = None;
             for (e, alias, fmt) in &measures {
-                let a = add(&mut projection, &mut formats, &mut aliases, e.clone(), alias, *fmt);
+                let a = add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    alias,
+                    *fmt,
+                );
                 first_alias.get_or_insert(a);
             }
             if let Shape::Top { n, desc } = &intent.shape {
@@ -757,7 +1039,11 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
                 limit = *n;
             } else if !time_keys.is_empty() {
                 order_by.extend(time_keys.iter().map(|e| order(e.clone(), true)));
-                order_by.extend(keys.iter().filter(|k| !k.time).map(|k| order(Expr::Identifier(alias_ident(&k.alias)), true)));
+                order_by.extend(
+                    keys.iter()
+                        .filter(|k| !k.time)
+                        .map(|k| order(Expr::Identifier(alias_ident(&k.alias)), true)),
+                );
             } else if !keys.is_empty() {
                 if let Some(a) = &first_alias {
                     order_by.push(order(Expr::Identifier(alias_ident(a)), false));
@@ -766,7 +1052,10 @@ pub fn build(model: &SemanticModel, intent: &Intent, anchor: Option<NaiveDate>) 
             }
         }
     }
-    if matches!(intent.shape, Shape::List | Shape::CountRows { .. } | Shape::CountValues) {
+    if matches!(
+        intent.shape,
+        Shape::List | Shape::CountRows { .. } | Shape::CountValues
+    ) {
         for p in &intent.periods {
             where_parts.push(b.period_expr(p)?);
         }

@@ -108,7 +108,9 @@ fn add_months(y: i32, m: u32, n: i32) -> Option<NaiveDate> {
     month_start(idx.div_euclid(12), (idx.rem_euclid(12) + 1) as u32)
 }
 
-const MONTH_ABBR: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH_ABBR: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 
 /// A piece before its year is known.
 #[derive(Debug, Clone)]
@@ -131,7 +133,11 @@ enum PieceKind {
 impl Piece {
     fn period(&self, year: i32) -> Option<Period> {
         let (start, end, label) = match self.kind {
-            PieceKind::Year => (month_start(year, 1)?, month_start(year + 1, 1)?, format!("{year}")),
+            PieceKind::Year => (
+                month_start(year, 1)?,
+                month_start(year + 1, 1)?,
+                format!("{year}"),
+            ),
             PieceKind::Quarter(q) => (
                 month_start(year, 3 * q - 2)?,
                 add_months(year, 3 * q - 2, 3)?,
@@ -183,7 +189,9 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         ..Default::default()
     };
     let t = |i: usize| tokens.get(i).map(|t| t.text.as_str()).unwrap_or("");
-    let has_this = |unit: &str| (0..n).any(|i| matches!(t(i), "this" | "current") && unit_of(t(i + 1)) == unit_of(unit));
+    let has_this = |unit: &str| {
+        (0..n).any(|i| matches!(t(i), "this" | "current") && unit_of(t(i + 1)) == unit_of(unit))
+    };
     let mut pieces: Vec<Piece> = Vec::new();
     let mut i = 0;
     while i < n {
@@ -233,7 +241,10 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
             // "may" is a month only next to a year or a range word.
             let ok = w != "may"
                 || tokens.get(i + 1).and_then(|t| t.year()).is_some()
-                || matches!(t(i.wrapping_sub(1)), "in" | "of" | "between" | "from" | "since" | "and" | "to" | "during");
+                || matches!(
+                    t(i.wrapping_sub(1)),
+                    "in" | "of" | "between" | "from" | "since" | "and" | "to" | "during"
+                );
             ok.then_some((PieceKind::Month(m), 1))
         } else if tokens[i].year().is_some() {
             None
@@ -297,7 +308,9 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         let mut end_tok = pieces[k].end_tok;
         let mut period = p;
         if k + 1 < pieces.len() {
-            let gap: Vec<&str> = (pieces[k].end_tok..pieces[k + 1].start_tok).map(t).collect();
+            let gap: Vec<&str> = (pieces[k].end_tok..pieces[k + 1].start_tok)
+                .map(t)
+                .collect();
             let between = start_tok > 0 && matches!(t(start_tok - 1), "between" | "from");
             let joined = match gap.as_slice() {
                 ["to"] | ["through"] | ["thru"] | ["until"] | ["till"] => true,
@@ -399,7 +412,18 @@ fn relative(
         };
         return Some(((s, end), 3));
     }
-    let lead = matches!(w, "last" | "past" | "previous" | "prior" | "this" | "current" | "latest" | "recent" | "trailing");
+    let lead = matches!(
+        w,
+        "last"
+            | "past"
+            | "previous"
+            | "prior"
+            | "this"
+            | "current"
+            | "latest"
+            | "recent"
+            | "trailing"
+    );
     if !lead {
         return None;
     }
@@ -429,10 +453,22 @@ fn relative(
     };
     let range = match unit {
         "day" => (a - Duration::days(back), a - Duration::days(back - 1)),
-        "week" => (a - Duration::days(6 + 7 * back), a - Duration::days(7 * back - 1)),
-        "month" => (add_months(a.year(), a.month(), -(back as i32))?, add_months(a.year(), a.month(), 1 - back as i32)?),
-        "quarter" => (add_months(a.year(), q0m, -3 * back as i32)?, add_months(a.year(), q0m, 3 - 3 * back as i32)?),
-        "year" => (month_start(a.year() - back as i32, 1)?, month_start(a.year() + 1 - back as i32, 1)?),
+        "week" => (
+            a - Duration::days(6 + 7 * back),
+            a - Duration::days(7 * back - 1),
+        ),
+        "month" => (
+            add_months(a.year(), a.month(), -(back as i32))?,
+            add_months(a.year(), a.month(), 1 - back as i32)?,
+        ),
+        "quarter" => (
+            add_months(a.year(), q0m, -3 * back as i32)?,
+            add_months(a.year(), q0m, 3 - 3 * back as i32)?,
+        ),
+        "year" => (
+            month_start(a.year() - back as i32, 1)?,
+            month_start(a.year() + 1 - back as i32, 1)?,
+        ),
         _ => return None,
     };
     // A period that is still running ends at the anchor.
@@ -450,23 +486,45 @@ mod tests {
     }
 
     fn periods(q: &str) -> Vec<(NaiveDate, NaiveDate)> {
-        parse(&tokenize(q), Some(d(2024, 12, 31))).periods.iter().map(|p| (p.start, p.end)).collect()
+        parse(&tokenize(q), Some(d(2024, 12, 31)))
+            .periods
+            .iter()
+            .map(|p| (p.start, p.end))
+            .collect()
     }
 
     #[test]
     fn reads_absolute_periods() {
-        assert_eq!(periods("revenue in 2023"), vec![(d(2023, 1, 1), d(2024, 1, 1))]);
-        assert_eq!(periods("orders in March 2024"), vec![(d(2024, 3, 1), d(2024, 4, 1))]);
+        assert_eq!(
+            periods("revenue in 2023"),
+            vec![(d(2023, 1, 1), d(2024, 1, 1))]
+        );
+        assert_eq!(
+            periods("orders in March 2024"),
+            vec![(d(2024, 3, 1), d(2024, 4, 1))]
+        );
         assert_eq!(periods("Q4 2023"), vec![(d(2023, 10, 1), d(2024, 1, 1))]);
-        assert_eq!(periods("fourth quarter of 2022"), vec![(d(2022, 10, 1), d(2023, 1, 1))]);
+        assert_eq!(
+            periods("fourth quarter of 2022"),
+            vec![(d(2022, 10, 1), d(2023, 1, 1))]
+        );
         assert_eq!(periods("H1 2024"), vec![(d(2024, 1, 1), d(2024, 7, 1))]);
     }
 
     #[test]
     fn reads_ranges() {
-        assert_eq!(periods("between January and June 2023"), vec![(d(2023, 1, 1), d(2023, 7, 1))]);
-        assert_eq!(periods("from Mar to May 2024"), vec![(d(2024, 3, 1), d(2024, 6, 1))]);
-        assert_eq!(periods("2022 through 2023"), vec![(d(2022, 1, 1), d(2024, 1, 1))]);
+        assert_eq!(
+            periods("between January and June 2023"),
+            vec![(d(2023, 1, 1), d(2023, 7, 1))]
+        );
+        assert_eq!(
+            periods("from Mar to May 2024"),
+            vec![(d(2024, 3, 1), d(2024, 6, 1))]
+        );
+        assert_eq!(
+            periods("2022 through 2023"),
+            vec![(d(2022, 1, 1), d(2024, 1, 1))]
+        );
         assert_eq!(periods("since 2024"), vec![(d(2024, 1, 1), d(2025, 1, 1))]);
     }
 
@@ -478,13 +536,31 @@ mod tests {
 
     #[test]
     fn reads_relative_periods() {
-        assert_eq!(periods("revenue last month"), vec![(d(2024, 12, 1), d(2025, 1, 1))]);
+        assert_eq!(
+            periods("revenue last month"),
+            vec![(d(2024, 12, 1), d(2025, 1, 1))]
+        );
         assert_eq!(periods("this year"), vec![(d(2024, 1, 1), d(2025, 1, 1))]);
         assert_eq!(periods("YTD"), vec![(d(2024, 1, 1), d(2025, 1, 1))]);
-        assert_eq!(periods("year to date"), vec![(d(2024, 1, 1), d(2025, 1, 1))]);
-        assert_eq!(periods("last 3 months"), vec![(d(2024, 10, 1), d(2025, 1, 1))]);
-        assert_eq!(periods("this year vs last year"), vec![(d(2024, 1, 1), d(2025, 1, 1)), (d(2023, 1, 1), d(2024, 1, 1))]);
-        assert_eq!(periods("previous year"), vec![(d(2023, 1, 1), d(2024, 1, 1))]);
+        assert_eq!(
+            periods("year to date"),
+            vec![(d(2024, 1, 1), d(2025, 1, 1))]
+        );
+        assert_eq!(
+            periods("last 3 months"),
+            vec![(d(2024, 10, 1), d(2025, 1, 1))]
+        );
+        assert_eq!(
+            periods("this year vs last year"),
+            vec![
+                (d(2024, 1, 1), d(2025, 1, 1)),
+                (d(2023, 1, 1), d(2024, 1, 1))
+            ]
+        );
+        assert_eq!(
+            periods("previous year"),
+            vec![(d(2023, 1, 1), d(2024, 1, 1))]
+        );
         assert!(parse(&tokenize("last month"), Some(d(2024, 12, 31))).relative);
     }
 
