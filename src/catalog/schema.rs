@@ -12,9 +12,7 @@ pub struct LakeSnapshot {
 impl LakeSnapshot {
     /// Finds a table by name, ignoring case.
     pub fn table(&self, name: &str) -> Option<&TableInfo> {
-        self.tables
-            .iter()
-            .find(|t| t.name.eq_ignore_ascii_case(name))
+        self.tables.iter().find(|t| t.name.eq_ignore_ascii_case(name))
     }
 }
 
