@@ -2,6 +2,7 @@
 //! plans each eval case, runs generated and gold SQL, and compares results the way nl_eval.py does.
 //!
 //! usage: cargo run --release --example nl_check -- --data DIR --cases dev.jsonl [--catalog catalog] [--only d01,d02] [-v]
+//!        [--generate ROWS]   (writes the demo lake into DIR first when DIR does not exist)
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ struct Args {
     catalog: PathBuf,
     only: Option<Vec<String>>,
     verbose: bool,
+    generate: Option<u64>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +36,7 @@ fn parse_args() -> Result<Args, String> {
     let mut catalog = PathBuf::from("catalog");
     let mut only = None;
     let mut verbose = false;
+    let mut generate = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -52,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--only" => only = it.next().map(|s| s.split(',').map(String::from).collect()),
             "-v" | "--verbose" => verbose = true,
+            "--generate" => generate = it.next().and_then(|s| s.parse().ok()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -61,14 +65,16 @@ fn parse_args() -> Result<Args, String> {
         catalog,
         only,
         verbose,
+        generate,
     })
 }
 
 fn open_lake(data: &std::path::Path) -> duckdb::Result<Connection> {
     let con = Connection::open_in_memory()?;
     let d = data.display().to_string().replace('\'', "''");
+    let hive = retail_insights::demo::SALES_HIVE_TYPES;
     con.execute_batch(&format!(
-        "CREATE VIEW sales AS SELECT * FROM read_parquet('{d}/sales/**/*.parquet', hive_partitioning = true);
+        "CREATE VIEW sales AS SELECT * FROM read_parquet('{d}/sales/**/*.parquet', hive_partitioning = true, hive_types = {hive});
          CREATE VIEW products AS SELECT * FROM read_parquet('{d}/products.parquet');
          CREATE VIEW stores AS SELECT * FROM read_parquet('{d}/stores.parquet');
          CREATE VIEW customers AS SELECT * FROM read_parquet('{d}/customers.parquet');"
@@ -302,6 +308,18 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let (Some(rows), false) = (args.generate, args.data.exists()) {
+        let opts = retail_insights::demo::DemoOptions {
+            out: args.data.clone(),
+            rows,
+            seed: 42,
+            progress: false,
+        };
+        if let Err(e) = retail_insights::demo::generate(&opts) {
+            eprintln!("cannot generate the demo lake: {e}");
+            std::process::exit(2);
+        }
+    }
     let con = match open_lake(&args.data) {
         Ok(c) => c,
         Err(e) => {

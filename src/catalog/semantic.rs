@@ -366,6 +366,20 @@ impl SemanticModel {
             let Some(info) = lake.table(&td.table) else {
                 continue;
             };
+            // Partition columns read as text (e.g. zero-padded `month=03`) cannot be compared with numbers.
+            let numeric = |c: &Option<String>| {
+                c.as_deref()
+                    .and_then(|c| find_col(info, c))
+                    .is_some_and(|c| is_numeric(&c.data_type))
+            };
+            if td.column.is_some() {
+                if !numeric(&td.year_column) {
+                    td.year_column = None;
+                }
+                if !numeric(&td.month_column) {
+                    td.month_column = None;
+                }
+            }
             if let Some(col) = td.column.as_deref().and_then(|c| find_col(info, c)) {
                 td.min = col.min.as_deref().and_then(parse_date).or(td.min);
                 td.max = col.max.as_deref().and_then(parse_date).or(td.max);

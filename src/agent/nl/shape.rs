@@ -572,6 +572,34 @@ pub fn read(
             .count();
         alpha.len() >= 3 && caps * 10 >= alpha.len() * 6
     };
+    // "Brand A", "category Foo": a capitalised word right after an attribute names a value we don't know.
+    if !title_case {
+        for l in &cx.links {
+            let k = l.end;
+            if k >= n
+                || cx.owner[k].is_some()
+                || cx.consumed[k]
+                || tokens[k].symbol
+                || tokens[k].number.is_some()
+            {
+                continue;
+            }
+            let dim = l.targets.iter().any(|t| matches!(t, Target::Dimension(_)));
+            let orig = &tokens[k].orig;
+            let capital = orig.chars().next().is_some_and(|c| c.is_uppercase());
+            if dim
+                && capital
+                && (orig.len() == 1 || cx.unknown(k))
+                && !matches!(tokens[k].text.as_str(), "i")
+            {
+                let typed: Vec<&str> = tokens[l.start..=k]
+                    .iter()
+                    .map(|t| t.orig.as_str())
+                    .collect();
+                return Err(clarify::unknown_value(model, &typed.join(" ")));
+            }
+        }
+    }
     let mut ignored = Vec::new();
     for i in 0..n {
         if !cx.unknown(i) {
