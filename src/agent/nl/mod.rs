@@ -202,7 +202,7 @@ pub fn period_text(p: &Period) -> String {
         if months == 1 {
             return p.start.format("%B %Y").to_string();
         }
-        if months == 3 && (p.start.month() - 1) % 3 == 0 {
+        if months == 3 && (p.start.month() - 1).is_multiple_of(3) {
             return format!("Q{} {}", (p.start.month() - 1) / 3 + 1, p.start.year());
         }
         return format!("{} to {}", p.start.format("%b %Y"), last.format("%b %Y"));

@@ -601,11 +601,10 @@ pub fn read(
         }
     }
     let mut ignored = Vec::new();
-    for i in 0..n {
+    for (i, t) in tokens.iter().enumerate() {
         if !cx.unknown(i) {
             continue;
         }
-        let t = &tokens[i];
         let capital = i > 0
             && !title_case
             && t.orig.chars().next().is_some_and(|c| c.is_uppercase())
