@@ -157,6 +157,14 @@ impl Lexicon {
         self.phrases.get(key)
     }
 
+    /// The flag dimension a single stemmed word names ("returned"), if any.
+    pub fn flag_of(&self, stem: &str) -> Option<usize> {
+        self.lookup(stem)?.iter().find_map(|t| match t {
+            Target::Flag(d) => Some(*d),
+            _ => None,
+        })
+    }
+
     /// Corrects a typo to a catalog word when exactly one word is close enough.
     pub fn correct(&self, word: &str) -> Option<String> {
         if word.len() < 4 || is_filler(word) || word.chars().any(|c| !c.is_alphabetic()) {

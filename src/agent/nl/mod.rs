@@ -265,7 +265,7 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
                 .collect::<Vec<_>>()
                 .join(" and ")
         ),
-        Shape::CountRows { table } => {
+        Shape::CountRows { table, .. } => {
             let noun = model
                 .table(table)
                 .and_then(|t| t.entity.clone())

@@ -348,6 +348,7 @@ pub fn read(
     let mut top_n: Option<u32> = None;
     let mut rank_plural = false;
     let mut explicit_top = false;
+    let mut most_entity: Option<usize> = None;
     if ranked {
         for i in 0..n {
             let w = cx.word(i);
@@ -364,6 +365,16 @@ pub fn read(
             }
             if let Some(li) = cx.link_at(k) {
                 let targets = cx.links[li].targets.clone();
+                // "the most customers" ranks by a measure; "top 10 customers" groups by the entity.
+                let adjective =
+                    !matches!(w, "top" | "bottom" | "best" | "worst" | "which" | "what");
+                let measure_too = targets.iter().any(|t| matches!(t, Target::Measure(_)));
+                if adjective && measure_too {
+                    if matches!(w, "most" | "fewest" | "least") {
+                        most_entity = Some(li);
+                    }
+                    continue;
+                }
                 if let Some(t) = targets
                     .iter()
                     .find(|t| is_groupable(t) && !matches!(t, Target::TimeWord))
@@ -494,8 +505,9 @@ pub fn read(
             Target::Entity(e) => Some(*e),
             _ => None,
         });
-        let counted =
-            cx.preceded_by(start, COUNT_WORDS, 2) && (has("many") || has("number") || has("count"));
+        let counted = (cx.preceded_by(start, COUNT_WORDS, 2)
+            && (has("many") || has("number") || has("count")))
+            || most_entity == Some(li);
         if let (Some(e), true) = (entity, counted) {
             count_entity.get_or_insert((model.tables[e].name.clone(), li));
         }
@@ -507,6 +519,26 @@ pub fn read(
                 && cx.links.iter().enumerate().any(|(o, l)| {
                     o != li && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
                 });
+            let other_measure =
+                cx.links.iter().enumerate().any(|(o, l)| {
+                    o != li && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                });
+            // "revenue from returned items", "orders that had a return": the flag filters the other measure.
+            let flag = (verb_phrase || other_measure)
+                .then(|| {
+                    (cx.links[li].start..cx.links[li].end).find_map(|k| {
+                        lexicon
+                            .flag_of(&cx.tokens[k].stem())
+                            .or_else(|| verb_phrase.then(|| flag_in_expr(model, m)).flatten())
+                    })
+                })
+                .flatten();
+            if let Some(d) = flag {
+                let negate = cx.preceded_by(start, NEGATIONS, 2);
+                intent.add_filter(&model.dimensions[d].name, None, negate);
+                cx.used[li] = true;
+                continue;
+            }
             if verb_phrase {
                 cx.used[li] = true;
                 continue;
@@ -642,6 +674,30 @@ pub fn read(
             GroupKey::Grain(_) => false,
         })
     };
+    let rank_spec = {
+        let desc = if rank_desc && rank_asc {
+            let first_desc = words.iter().position(|w| DESC.contains(w));
+            let first_asc = words.iter().position(|w| ASC.contains(w));
+            first_desc < first_asc
+        } else {
+            rank_desc
+        };
+        let sorted = ["sorted", "sort", "ordered", "ranked", "rank", "ranking"]
+            .iter()
+            .any(|w| has(w))
+            || has_phrase("highest to lowest")
+            || has_phrase("lowest to highest")
+            || has_phrase("most to least")
+            || has_phrase("least to most");
+        let n = top_n.or(if explicit_top {
+            Some(if rank_plural { 10 } else { 1 })
+        } else if rank_plural || sorted {
+            None
+        } else {
+            Some(1)
+        });
+        (n, desc)
+    };
     if let Some((table, li)) = count_entity.clone() {
         let purchase = PURCHASE_VERBS.iter().any(|w| has(w));
         let measure_from_link = cx.links[li].targets.iter().find_map(|t| match t {
@@ -678,7 +734,8 @@ pub fn read(
                     other => other.clone(),
                 })
                 .collect();
-            intent.shape = Shape::CountRows { table };
+            let top = ranked.then_some(rank_spec);
+            intent.shape = Shape::CountRows { table, top };
             return Ok(finish(intent, notes, ignored, false));
         } else if measure_from_link.is_none() {
             // "how many stores sold Electronics in 2024": count the entity through the fact table.
@@ -792,20 +849,7 @@ pub fn read(
         }
         intent.shape = Shape::Share { focus };
     } else if ranked && !intent.group_by.is_empty() {
-        let desc = if rank_desc && rank_asc {
-            let first_desc = words.iter().position(|w| DESC.contains(w));
-            let first_asc = words.iter().position(|w| ASC.contains(w));
-            first_desc < first_asc
-        } else {
-            rank_desc
-        };
-        let n = top_n.or(if explicit_top {
-            Some(if rank_plural { 10 } else { 1 })
-        } else if rank_plural {
-            None
-        } else {
-            Some(1)
-        });
+        let (n, desc) = rank_spec;
         intent.shape = Shape::Top { n, desc };
     }
     Ok(finish(intent, notes, ignored, defaulted))
@@ -826,6 +870,17 @@ fn finish(
         nothing_linked: false,
         defaulted_measure,
     }
+}
+
+/// A flag dimension whose column a measure's expression reads ("returns" → returned).
+fn flag_in_expr(model: &SemanticModel, m: usize) -> Option<usize> {
+    let measure = &model.measures[m];
+    let expr = measure.expr.to_lowercase();
+    model.dimensions.iter().position(|d| {
+        d.kind == crate::catalog::semantic::DimensionKind::Flag
+            && d.table.eq_ignore_ascii_case(&measure.table)
+            && expr.contains(&d.column.to_lowercase())
+    })
 }
 
 /// A dimension on `table` over the same column name (stores.region for sales.region).

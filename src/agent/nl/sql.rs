@@ -699,7 +699,7 @@ impl<'a> Builder<'a> {
 
 fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildError> {
     match &intent.shape {
-        Shape::CountRows { table } => Ok(table.clone()),
+        Shape::CountRows { table, .. } => Ok(table.clone()),
         Shape::List | Shape::CountValues => {
             let t = intent.group_by.iter().find_map(|g| match g {
                 GroupKey::Dim(d) => model.dimension(d).map(|d| d.table.clone()),
@@ -797,7 +797,7 @@ pub fn build(
         measures.push((measure_expr(m, r.average)?, alias, fmt));
     }
     match &intent.shape {
-        Shape::CountRows { table } => {
+        Shape::CountRows { table, top } => {
             let name = snake(
                 &model
                     .table(table)
@@ -812,8 +812,11 @@ pub fn build(
                 &name,
                 Format::Count,
             );
+            if let Some((n, desc)) = top {
+                order_by.push(order(Expr::Identifier(alias_ident(&a)), !*desc));
+                limit = *n;
+            }
             order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
-            let _ = a;
         }
         Shape::CountValues => {
             let Some(k) = keys.first() else {
