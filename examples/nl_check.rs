@@ -3,6 +3,7 @@
 //!
 //! usage: cargo run --release --example nl_check -- --data DIR --cases dev.jsonl [--catalog catalog] [--only d01,d02] [-v]
 //!        [--generate ROWS]   (writes the demo lake into DIR first when DIR does not exist)
+//!        [--tables FILE.json] (other schemas: {"table": "glob relative to DIR"}, CSV or Parquet, like nl_eval.py)
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -28,6 +29,7 @@ struct Args {
     only: Option<Vec<String>>,
     verbose: bool,
     generate: Option<u64>,
+    tables: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -37,6 +39,7 @@ fn parse_args() -> Result<Args, String> {
     let mut only = None;
     let mut verbose = false;
     let mut generate = None;
+    let mut tables = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -55,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--only" => only = it.next().map(|s| s.split(',').map(String::from).collect()),
             "-v" | "--verbose" => verbose = true,
+            "--tables" => tables = it.next().map(PathBuf::from),
             "--generate" => generate = it.next().and_then(|s| s.parse().ok()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -66,20 +70,49 @@ fn parse_args() -> Result<Args, String> {
         only,
         verbose,
         generate,
+        tables,
     })
 }
 
-fn open_lake(data: &std::path::Path) -> duckdb::Result<Connection> {
+fn open_lake(data: &std::path::Path, tables: &[(String, String)]) -> duckdb::Result<Connection> {
     let con = Connection::open_in_memory()?;
     let d = data.display().to_string().replace('\'', "''");
     let hive = retail_insights::demo::SALES_HIVE_TYPES;
-    con.execute_batch(&format!(
-        "CREATE VIEW sales AS SELECT * FROM read_parquet('{d}/sales/**/*.parquet', hive_partitioning = true, hive_types = {hive});
-         CREATE VIEW products AS SELECT * FROM read_parquet('{d}/products.parquet');
-         CREATE VIEW stores AS SELECT * FROM read_parquet('{d}/stores.parquet');
-         CREATE VIEW customers AS SELECT * FROM read_parquet('{d}/customers.parquet');"
-    ))?;
+    for (name, glob) in tables {
+        let path = format!("{d}/{}", glob.replace('\'', "''"));
+        let reader = if glob.ends_with(".csv") {
+            format!("read_csv_auto('{path}')")
+        } else if glob.contains("**") && name == "sales" {
+            format!("read_parquet('{path}', hive_partitioning = true, hive_types = {hive})")
+        } else {
+            format!("read_parquet('{path}', hive_partitioning = true)")
+        };
+        con.execute_batch(&format!("CREATE VIEW \"{}\" AS SELECT * FROM {reader};", name.replace('"', "\"\"")))?;
+    }
     Ok(con)
+}
+
+fn table_list(file: Option<&PathBuf>) -> Vec<(String, String)> {
+    let demo = [
+        ("sales", "sales/**/*.parquet"),
+        ("products", "products.parquet"),
+        ("stores", "stores.parquet"),
+        ("customers", "customers.parquet"),
+    ];
+    let Some(f) = file else {
+        return demo.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    };
+    let text = std::fs::read_to_string(f).unwrap_or_default();
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
+        Ok(m) => m
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            .collect(),
+        Err(e) => {
+            eprintln!("bad --tables file: {e}");
+            std::process::exit(2);
+        }
+    }
 }
 
 fn one_text(con: &Connection, sql: &str) -> duckdb::Result<Option<String>> {
@@ -91,12 +124,14 @@ fn one_text(con: &Connection, sql: &str) -> duckdb::Result<Option<String>> {
     }
 }
 
-fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
+fn snapshot(con: &Connection, names: &[(String, String)]) -> duckdb::Result<LakeSnapshot> {
     let mut tables = Vec::new();
-    for name in ["sales", "products", "stores", "customers"] {
+    for (name, _) in names {
+        let name = name.as_str();
+        let qn = format!("\"{}\"", name.replace('"', "\"\""));
         let mut cols = Vec::new();
         let described: Vec<(String, String)> = {
-            let mut st = con.prepare(&format!("DESCRIBE {name}"))?;
+            let mut st = con.prepare(&format!("DESCRIBE {qn}"))?;
             let rows =
                 st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             rows.collect::<duckdb::Result<_>>()?
@@ -113,24 +148,24 @@ fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
             if is_text(&ty) {
                 let n: Option<String> = one_text(
                     con,
-                    &format!("SELECT COUNT(DISTINCT {q})::VARCHAR FROM {name}"),
+                    &format!("SELECT COUNT(DISTINCT {q})::VARCHAR FROM {qn}"),
                 )?;
                 let n: u64 = n.and_then(|s| s.parse().ok()).unwrap_or(0);
                 info.distinct_count = Some(n);
                 if n <= 200 {
                     let mut st = con.prepare(&format!(
-                        "SELECT DISTINCT {q}::VARCHAR FROM {name} WHERE {q} IS NOT NULL ORDER BY 1"
+                        "SELECT DISTINCT {q}::VARCHAR FROM {qn} WHERE {q} IS NOT NULL ORDER BY 1"
                     ))?;
                     let vals = st.query_map([], |r| r.get::<_, String>(0))?;
                     info.sample_values = vals.collect::<duckdb::Result<_>>()?;
                 }
             } else if is_date(&ty) || is_numeric(&ty) {
-                info.min = one_text(con, &format!("SELECT MIN({q})::VARCHAR FROM {name}"))?;
-                info.max = one_text(con, &format!("SELECT MAX({q})::VARCHAR FROM {name}"))?;
+                info.min = one_text(con, &format!("SELECT MIN({q})::VARCHAR FROM {qn}"))?;
+                info.max = one_text(con, &format!("SELECT MAX({q})::VARCHAR FROM {qn}"))?;
             }
             cols.push(info);
         }
-        let count = one_text(con, &format!("SELECT COUNT(*)::VARCHAR FROM {name}"))?
+        let count = one_text(con, &format!("SELECT COUNT(*)::VARCHAR FROM {qn}"))?
             .and_then(|s| s.parse().ok());
         tables.push(TableInfo {
             name: name.to_string(),
@@ -320,14 +355,15 @@ fn main() {
             std::process::exit(2);
         }
     }
-    let con = match open_lake(&args.data) {
+    let table_names = table_list(args.tables.as_ref());
+    let con = match open_lake(&args.data, &table_names) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("cannot open lake: {e}");
             std::process::exit(2);
         }
     };
-    let lake = match snapshot(&con) {
+    let lake = match snapshot(&con, &table_names) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("cannot read lake statistics: {e}");
