@@ -87,7 +87,10 @@ fn open_lake(data: &std::path::Path, tables: &[(String, String)]) -> duckdb::Res
         } else {
             format!("read_parquet('{path}', hive_partitioning = true)")
         };
-        con.execute_batch(&format!("CREATE VIEW \"{}\" AS SELECT * FROM {reader};", name.replace('"', "\"\"")))?;
+        con.execute_batch(&format!(
+            "CREATE VIEW \"{}\" AS SELECT * FROM {reader};",
+            name.replace('"', "\"\"")
+        ))?;
     }
     Ok(con)
 }
@@ -100,7 +103,10 @@ fn table_list(file: Option<&PathBuf>) -> Vec<(String, String)> {
         ("customers", "customers.parquet"),
     ];
     let Some(f) = file else {
-        return demo.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        return demo
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
     };
     let text = std::fs::read_to_string(f).unwrap_or_default();
     match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {

@@ -643,7 +643,15 @@ pub fn read(
             && t.orig.len() > 1;
         let prep =
             cx.preceded_by(i, &["in", "for", "from", "at", "within"], 1) && !t.text.ends_with("ly");
-        if capital || prep {
+        // "new customers", "repeat buyers": an unknown modifier changes what is counted.
+        let modifier = cx.owner.get(i + 1).copied().flatten().is_some_and(|li| {
+            cx.links[li].start == i + 1
+                && cx.links[li]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Measure(_) | Target::Entity(_)))
+        }) && t.text.chars().all(|c| c.is_alphabetic());
+        if capital || prep || modifier {
             return Err(clarify::unknown_value(model, &t.orig));
         }
         ignored.push(t.orig.clone());
@@ -845,6 +853,9 @@ pub fn read(
                 let f = intent.filters.remove(pos);
                 intent.add_group(GroupKey::Dim(f.dim.clone()));
                 focus = Some(f);
+            } else if let Some(pos) = intent.filters.iter().position(|f| f.values.is_empty()) {
+                // "what percent of lines were returned": the flag's share of the total.
+                focus = Some(intent.filters.remove(pos));
             }
         }
         intent.shape = Shape::Share { focus };

@@ -987,6 +987,45 @@ pub fn build(
                     .map(|e| order(e, true)),
             );
         }
+        Shape::Share { focus: Some(f) } if keys.is_empty() => {
+            for p in &intent.periods {
+                where_parts.push(b.period_expr(p)?);
+            }
+            let cond = b.filter_expr(f)?;
+            for (e, alias, fmt) in &measures {
+                let part = conditional(e.clone(), &cond);
+                let name = if f.negate {
+                    format!("{alias}_not_{}", snake(&f.dim))
+                } else {
+                    format!("{alias}_{}", snake(&f.dim))
+                };
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    part.clone(),
+                    &name,
+                    *fmt,
+                );
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    &format!("{alias}_total"),
+                    *fmt,
+                );
+                let share = bin(nested(part), BinaryOperator::Divide, nested(e.clone()));
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    share,
+                    "share",
+                    Format::Percent,
+                );
+            }
+        }
         Shape::Share { focus } => {
             for p in &intent.periods {
                 where_parts.push(b.period_expr(p)?);
