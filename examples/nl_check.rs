@@ -30,6 +30,7 @@ struct Args {
     verbose: bool,
     generate: Option<u64>,
     tables: Option<PathBuf>,
+    ask: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -40,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
     let mut verbose = false;
     let mut generate = None;
     let mut tables = None;
+    let mut ask = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -58,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--only" => only = it.next().map(|s| s.split(',').map(String::from).collect()),
             "-v" | "--verbose" => verbose = true,
+            "--ask" => ask.extend(it.next()),
             "--tables" => tables = it.next().map(PathBuf::from),
             "--generate" => generate = it.next().and_then(|s| s.parse().ok()),
             other => return Err(format!("unknown argument {other}")),
@@ -71,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
         verbose,
         generate,
         tables,
+        ask,
     })
 }
 
@@ -385,6 +389,39 @@ fn main() {
     };
     let anchor = model.latest_date();
     let engine = NlEngine::new(Arc::new(model));
+    if !args.ask.is_empty() {
+        // --ask "q1" --ask "q2": one conversation, printing each plan and its first rows.
+        let mut ctx = NlContext {
+            anchor,
+            previous: None,
+        };
+        for q in &args.ask {
+            let t0 = Instant::now();
+            let r = engine.plan(q, &ctx);
+            let ms = t0.elapsed().as_secs_f64() * 1000.0;
+            println!("Q: {q}  ({ms:.3} ms)");
+            match r {
+                Ok(p) => {
+                    println!(
+                        "  {}\n  notes: {:?}\n  {}",
+                        p.interpretation, p.notes, p.sql
+                    );
+                    match run(&con, &p.sql) {
+                        Ok((cols, rows)) => {
+                            println!("  {cols:?} ({} rows)", rows.len());
+                            for r in rows.iter().take(5) {
+                                println!("  {r:?}");
+                            }
+                        }
+                        Err(e) => println!("  SQL ERROR: {e}"),
+                    }
+                    ctx.previous = Some(p.intent);
+                }
+                Err(e) => println!("  {e:?}"),
+            }
+        }
+        return;
+    }
     let text = std::fs::read_to_string(&args.cases).unwrap_or_default();
     let (mut passed, mut total) = (0, 0);
     let (mut mt_passed, mut mt_total) = (0, 0);

@@ -68,8 +68,8 @@ pub struct NlEngine {
 }
 
 const FOLLOW_UP_CUES: &[&str] = &[
-    "and", "what", "how", "only", "just", "same", "now", "break", "also", "then", "instead", "but",
-    "split", "drill", "filter", "limit", "show",
+    "and", "only", "just", "same", "now", "break", "also", "then", "instead", "but", "split",
+    "drill", "filter", "limit",
 ];
 
 impl NlEngine {
@@ -109,9 +109,11 @@ impl NlEngine {
         let intent = match &ctx.previous {
             Some(prev)
                 if reading.nothing_linked
+                    || reading.defaulted_measure
                     || (tokens.len() <= 8
-                        && FOLLOW_UP_CUES.contains(&first)
-                        && (reading.defaulted_measure || first == "what" || first == "how"))
+                        && (FOLLOW_UP_CUES.contains(&first)
+                            || (matches!(first, "what" | "how")
+                                && words.get(1) == Some(&"about"))))
                     || words
                         .iter()
                         .any(|w| matches!(*w, "that" | "those" | "these" | "it" | "same"))
@@ -124,9 +126,18 @@ impl NlEngine {
                 if matches!(new.shape, Shape::List | Shape::CountValues) {
                     new.shape = Shape::Aggregate;
                 }
-                let replace = words.contains(&"instead");
+                let replace = words.contains(&"instead") || first == "now";
+                notes.retain(|n| !n.starts_with("no measure named"));
                 notes.push("follow-up: amended the previous question".into());
-                Intent::amend(prev, &new, replace)
+                let mut merged = Intent::amend(prev, &new, replace);
+                if let Some((n, desc)) = reading.rank {
+                    if !merged.group_by.is_empty()
+                        && matches!(merged.shape, Shape::Aggregate | Shape::Top { .. })
+                    {
+                        merged.shape = Shape::Top { n, desc };
+                    }
+                }
+                merged
             }
             _ => {
                 if reading.nothing_linked {

@@ -20,6 +20,8 @@ pub struct Reading {
     pub nothing_linked: bool,
     /// Whether the measure was not named (the default metric was used).
     pub defaulted_measure: bool,
+    /// A ranking the question asked for ("top 3"), even when it names nothing to rank (follow-ups).
+    pub rank: Option<(Option<u32>, bool)>,
 }
 
 const DESC: &[&str] = &[
@@ -533,6 +535,11 @@ pub fn read(
                     })
                 })
                 .flatten();
+            let flag = flag.or_else(|| {
+                cx.preceded_by(start, NEGATIONS, 1)
+                    .then(|| flag_in_expr(model, m))
+                    .flatten()
+            });
             if let Some(d) = flag {
                 let negate = cx.preceded_by(start, NEGATIONS, 2);
                 intent.add_filter(&model.dimensions[d].name, None, negate);
@@ -664,6 +671,7 @@ pub fn read(
             notes,
             nothing_linked: true,
             defaulted_measure: false,
+            rank: ranked.then_some((top_n.or(Some(if explicit_top { 10 } else { 1 })), rank_desc)),
         });
     }
 
@@ -863,7 +871,9 @@ pub fn read(
         let (n, desc) = rank_spec;
         intent.shape = Shape::Top { n, desc };
     }
-    Ok(finish(intent, notes, ignored, defaulted))
+    let mut reading = finish(intent, notes, ignored, defaulted);
+    reading.rank = ranked.then_some(rank_spec);
+    Ok(reading)
 }
 
 fn finish(
@@ -880,6 +890,7 @@ fn finish(
         notes,
         nothing_linked: false,
         defaulted_measure,
+        rank: None,
     }
 }
 

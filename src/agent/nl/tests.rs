@@ -320,6 +320,26 @@ fn follow_ups_amend_the_previous_intent() {
         "{}",
         p.sql
     );
+    let ask = |q: &str| {
+        e.plan(q, &ctx)
+            .unwrap_or_else(|err| panic!("{q}: {err:?}"))
+            .sql
+    };
+    let s = ask("for Online only");
+    assert!(
+        s.contains("sales.channel = 'Online'") && s.contains("sales.region"),
+        "{s}"
+    );
+    let s = ask("show only the top 3");
+    assert!(s.ends_with("LIMIT 3"), "{s}");
+    let s = ask("now by channel");
+    assert!(
+        s.contains("GROUP BY sales.channel") && !s.contains("sales.region"),
+        "{s}"
+    );
+    // A complete new question is not merged into the previous one.
+    let s = ask("what is the revenue in 2022");
+    assert!(!s.contains("GROUP BY"), "{s}");
 }
 
 #[test]
