@@ -676,7 +676,11 @@ mod tests {
             Some(SessionCommand::TransactionMode)
         );
         assert_eq!(parse("SELECT 1"), None);
-        assert_eq!(parse("SHOW TABLES"), None, "not a setting: the engine answers it");
+        assert_eq!(
+            parse("SHOW TABLES"),
+            None,
+            "not a setting: the engine answers it"
+        );
         assert_eq!(parse("-- x\nCOMMIT;"), Some(SessionCommand::Commit));
     }
 
