@@ -13,6 +13,9 @@ pub struct MeasureRef {
     pub name: String,
     #[serde(default)]
     pub average: bool,
+    /// Divided by another (counting) measure: "revenue per customer", "units per order".
+    #[serde(default)]
+    pub per: Option<String>,
 }
 
 /// One grouping key.
@@ -97,6 +100,7 @@ impl Intent {
         let m = MeasureRef {
             name: name.to_string(),
             average,
+            per: None,
         };
         if !self.measures.contains(&m) {
             self.measures.push(m);

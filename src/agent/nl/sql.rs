@@ -784,7 +784,7 @@ pub fn build(
         for t in tables_of(m) {
             b.need(&t);
         }
-        let alias = if r.average {
+        let mut alias = if r.average {
             format!("avg_{}", m.column_alias())
         } else {
             m.column_alias()
@@ -794,7 +794,23 @@ pub fn build(
         } else {
             m.format
         };
-        measures.push((measure_expr(m, r.average)?, alias, fmt));
+        let mut expr = measure_expr(m, r.average)?;
+        let mut fmt = fmt;
+        if let Some(den) = &r.per {
+            let d = model
+                .measure(den)
+                .ok_or_else(|| BuildError::UnknownMeasure(den.clone()))?;
+            let de = measure_expr(d, false)?;
+            expr = bin(nested(expr), BinaryOperator::Divide, nested(de));
+            alias = format!(
+                "{alias}_per_{}",
+                crate::catalog::semantic::singularize(&d.column_alias())
+            );
+            if fmt == Format::Count {
+                fmt = Format::Number;
+            }
+        }
+        measures.push((expr, alias, fmt));
     }
     match &intent.shape {
         Shape::CountRows { table, top } => {
