@@ -601,7 +601,7 @@ impl SemanticModel {
                             table: t.name.clone(),
                             expr: quote_ident(&c.name),
                             agg: Aggregation::Sum,
-                            synonyms: measure_synonyms(&s),
+                            synonyms: Vec::new(),
                             format: guess_format(&s),
                             alias: None,
                             description: None,
@@ -727,12 +727,56 @@ impl SemanticModel {
         }
         // Dimensions of other entities in the same wide table: a text "name" column for each "X id"/"X name".
         model.joins = joins;
-        model.default_metric = model
+        // "net profit" also answers to "profit" when no other measure ends in that word.
+        let lasts: Vec<String> = model
             .measures
             .iter()
-            .find(|m| m.format == Format::Currency && m.agg == Aggregation::Sum)
-            .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
-            .map(|m| m.name.clone());
+            .map(|m| m.name.rsplit(' ').next().unwrap_or("").to_string())
+            .collect();
+        for (i, m) in model.measures.iter_mut().enumerate() {
+            let last = &lasts[i];
+            let unique = lasts.iter().filter(|l| *l == last).count() == 1;
+            if m.name.contains(' ') && unique && last.len() > 2 && m.agg == Aggregation::Sum {
+                m.synonyms.push(last.clone());
+            }
+        }
+        // The headline money measure gets the revenue synonyms (one measure only, so "sales" is never
+        // ambiguous), the headline quantity the unit synonyms.
+        let money = best_measure(
+            &model.measures,
+            &[
+                &["revenue"],
+                &["net", "sales"],
+                &["sales", "amount"],
+                &["net", "paid"],
+                &["sales"],
+                &["amount"],
+                &["total"],
+                &["paid"],
+                &["price"],
+            ],
+        );
+        let quantity = best_measure(
+            &model.measures,
+            &[&["quantity"], &["qty"], &["units"], &["unit"]],
+        );
+        for (idx, kind) in [(money, "money"), (quantity, "quantity")] {
+            if let Some(i) = idx {
+                let name = model.measures[i].name.clone();
+                let syn = measure_synonyms(kind);
+                model.measures[i]
+                    .synonyms
+                    .extend(syn.into_iter().filter(|s| *s != name));
+            }
+        }
+        model.default_metric = money.map(|i| model.measures[i].name.clone()).or_else(|| {
+            model
+                .measures
+                .iter()
+                .find(|m| m.format == Format::Currency && m.agg == Aggregation::Sum)
+                .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
+                .map(|m| m.name.clone())
+        });
         model.enrich(lake);
         model
     }
@@ -971,11 +1015,31 @@ fn guess_format(name: &str) -> Format {
 }
 
 /// Common business synonyms for an inferred measure name.
-fn measure_synonyms(name: &str) -> Vec<String> {
-    let w: Vec<&str> = name.split(' ').collect();
+/// The first SUM measure (in pattern order) whose name holds all words of a pattern; "price" and "cost"
+/// words only match their own patterns.
+fn best_measure(measures: &[MeasureDef], patterns: &[&[&str]]) -> Option<usize> {
+    for p in patterns {
+        let found = measures.iter().position(|m| {
+            let w: Vec<&str> = m.name.split(' ').collect();
+            m.agg == Aggregation::Sum
+                && p.iter().all(|x| w.contains(x))
+                && (p.contains(&"price") || !w.contains(&"price"))
+                && !w.contains(&"cost")
+                && !w.contains(&"tax")
+                && !w.contains(&"discount")
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Business synonyms for the headline money ("money") or quantity ("quantity") measure.
+fn measure_synonyms(kind: &str) -> Vec<String> {
     let mut out: Vec<&str> = Vec::new();
-    let has = |x: &str| w.contains(&x);
-    if has("revenue") || has("sales") || (has("net") && has("paid")) || has("amount") {
+    let has = |x: &str| kind == x;
+    if has("money") {
         out.extend([
             "revenue",
             "sales",
@@ -985,7 +1049,7 @@ fn measure_synonyms(name: &str) -> Vec<String> {
             "income",
         ]);
     }
-    if has("quantity") || has("qty") || has("units") {
+    if has("quantity") {
         out.extend([
             "units",
             "units sold",
@@ -994,13 +1058,7 @@ fn measure_synonyms(name: &str) -> Vec<String> {
             "volume",
         ]);
     }
-    if has("profit") {
-        out.extend(["profit", "earnings"]);
-    }
-    out.into_iter()
-        .filter(|s| *s != name)
-        .map(String::from)
-        .collect()
+    out.into_iter().map(String::from).collect()
 }
 
 /// Common business synonyms for an inferred dimension name.

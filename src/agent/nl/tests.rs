@@ -496,7 +496,11 @@ fn inferred_star_schema_with_prefixes_and_surrogate_keys() {
                     col("ss_store_sk", "BIGINT", &[]),
                     col("ss_ticket_number", "BIGINT", &[]),
                     col("ss_quantity", "INTEGER", &[]),
+                    col("ss_wholesale_cost", "DECIMAL(7,2)", &[]),
+                    col("ss_sales_price", "DECIMAL(7,2)", &[]),
+                    col("ss_ext_sales_price", "DECIMAL(7,2)", &[]),
                     col("ss_net_paid", "DECIMAL(7,2)", &[]),
+                    col("ss_net_profit", "DECIMAL(7,2)", &[]),
                 ],
                 row_count: Some(1_000_000),
             },
@@ -541,7 +545,10 @@ fn inferred_star_schema_with_prefixes_and_surrogate_keys() {
         "{:?}",
         model.time_dimensions
     );
+    assert_eq!(model.default_metric.as_deref(), Some("net paid"));
     let e = NlEngine::new(Arc::new(model));
+    let s = plan_with(&e, "profit by category").sql;
+    assert!(s.contains("SUM(store_sales.ss_net_profit)"), "{s}");
     let s = plan_with(&e, "net paid by category in 2001").sql;
     assert!(
         s.contains("JOIN item ON store_sales.ss_item_sk = item.i_item_sk"),
