@@ -85,6 +85,9 @@ pub struct Intent {
     pub filters: Vec<Filter>,
     pub periods: Vec<Period>,
     pub shape: Shape,
+    /// Ranking of growth, comparison or share answers ("which region grew the most"): (limit, descending).
+    #[serde(default)]
+    pub rank: Option<(Option<u32>, bool)>,
 }
 
 impl Intent {

@@ -115,7 +115,10 @@ impl NlEngine {
         let intent = match &ctx.previous {
             Some(prev)
                 if reading.nothing_linked
-                    || (reading.defaulted_measure && !QUESTION_WORDS.contains(&first))
+                    || (reading.defaulted_measure
+                        && !QUESTION_WORDS.contains(&first)
+                        && (reading.intent.group_by.is_empty()
+                            || matches!(first, "by" | "per")))
                     || (tokens.len() <= 8
                         && (FOLLOW_UP_CUES.contains(&first)
                             || (matches!(first, "what" | "how")

@@ -40,6 +40,7 @@ const DESC: &[&str] = &[
 ];
 const ASC: &[&str] = &[
     "bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min",
+    "slowest",
 ];
 const SLOT_SKIP: &[&str] = &[
     "the",
@@ -742,7 +743,8 @@ pub fn read(
             || has_phrase("largest first")
             || has_phrase("biggest first")
             || has("descending")
-            || has("ascending");
+            || has("ascending")
+            || words.iter().rev().find(|w| **w != ",") == Some(&"first");
         let n = top_n.or(if explicit_top {
             Some(if rank_plural { 10 } else { 1 })
         } else if rank_plural || sorted {
@@ -908,6 +910,15 @@ pub fn read(
     } else if ranked && !intent.group_by.is_empty() {
         let (n, desc) = rank_spec;
         intent.shape = Shape::Top { n, desc };
+    }
+    if ranked
+        && !intent.group_by.is_empty()
+        && matches!(
+            intent.shape,
+            Shape::Growth(GrowthKind::YearOverYear) | Shape::Compare | Shape::Share { .. }
+        )
+    {
+        intent.rank = Some(rank_spec);
     }
     let mut reading = finish(intent, notes, ignored, defaulted);
     reading.rank = ranked.then_some(rank_spec);

@@ -747,6 +747,7 @@ pub fn build(
     let mut limit: Option<u32> = None;
     let mut distinct = false;
     let mut qualify_expr = None;
+    let mut rank_alias: Option<String> = None;
     let time_keys: Vec<Expr> = keys
         .iter()
         .filter(|k| k.time)
@@ -885,7 +886,7 @@ pub fn build(
                     } else {
                         "growth".into()
                     };
-                    add(
+                    let ra = add(
                         &mut projection,
                         &mut formats,
                         &mut aliases,
@@ -893,6 +894,7 @@ pub fn build(
                         &name,
                         Format::Percent,
                     );
+                    rank_alias.get_or_insert(ra);
                 }
             }
             if let Some(c) = or_all(conds) {
@@ -948,7 +950,7 @@ pub fn build(
                     "growth".into()
                 };
                 let g = minus_one(bin(nested(ce), BinaryOperator::Divide, nested(pe)));
-                add(
+                let ra = add(
                     &mut projection,
                     &mut formats,
                     &mut aliases,
@@ -956,6 +958,7 @@ pub fn build(
                     &name,
                     Format::Percent,
                 );
+                rank_alias.get_or_insert(ra);
             }
             if let Some(c) = or_all(vec![cp, cc]) {
                 where_parts.push(c);
@@ -1058,7 +1061,7 @@ pub fn build(
                 if i == 0 {
                     let total = window("SUM", e.clone(), vec![], vec![]);
                     let share = bin(nested(e.clone()), BinaryOperator::Divide, total);
-                    add(
+                    let ra = add(
                         &mut projection,
                         &mut formats,
                         &mut aliases,
@@ -1066,6 +1069,7 @@ pub fn build(
                         "share",
                         Format::Percent,
                     );
+                    rank_alias.get_or_insert(ra);
                     order_by.push(order(Expr::Identifier(alias_ident(&a)), false));
                 }
             }
@@ -1109,6 +1113,12 @@ pub fn build(
                 order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
             }
         }
+    }
+    if let (Some((n, desc)), Some(a)) = (intent.rank, &rank_alias) {
+        order_by = std::iter::once(order(Expr::Identifier(alias_ident(a)), !desc))
+            .chain(key_alias_exprs.iter().map(|e| order(e.clone(), true)))
+            .collect();
+        limit = n;
     }
     if matches!(
         intent.shape,

@@ -648,6 +648,21 @@ fn held_out_phrasings() {
 }
 
 #[test]
+fn ranked_growth_and_shares() {
+    has_all(
+        "Which region grew the most in 2024?",
+        &["ORDER BY growth DESC", "LIMIT 1"],
+    );
+    has_all(
+        "which channel has the biggest share of revenue",
+        &["ORDER BY share DESC", "LIMIT 1"],
+    );
+    assert!(
+        !sql("Compare revenue 2023 vs 2024 by category, biggest growth first").contains("LIMIT")
+    );
+}
+
+#[test]
 fn planning_is_fast() {
     let e = engine();
     let t0 = std::time::Instant::now();
