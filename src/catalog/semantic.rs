@@ -264,12 +264,39 @@ impl SemanticModel {
                 source,
             })?;
             let mut model = parse(&text)?;
-            if model.tables.iter().all(|t| lake.table(&t.name).is_some()) {
+            if model.fits(lake) {
                 model.enrich(lake);
                 return Ok(model);
             }
         }
         Ok(Self::infer(lake))
+    }
+
+    /// Whether every table and column the model names exists in the lake (a catalog written for
+    /// another dataset with a same-named table must not be applied).
+    pub fn fits(&self, lake: &LakeSnapshot) -> bool {
+        let has = |table: &str, column: &str| {
+            lake.table(table)
+                .is_some_and(|t| find_col(t, column).is_some())
+        };
+        let tables = self.tables.iter().all(|t| lake.table(&t.name).is_some());
+        let dims = self.dimensions.iter().all(|d| has(&d.table, &d.column));
+        let times = self.time_dimensions.iter().all(|t| {
+            [&t.column, &t.year_column, &t.month_column]
+                .iter()
+                .all(|c| c.as_deref().is_none_or(|c| has(&t.table, c)))
+        });
+        let joins = self.joins.iter().all(|j| {
+            [&j.from, &j.to]
+                .iter()
+                .all(|side| JoinDef::split(side).is_some_and(|(t, c)| has(t, c)))
+        });
+        let measures = self.measures.iter().all(|m| {
+            expression_columns(&m.expr)
+                .map(|cols| cols.iter().all(|c| has(&m.table, c)))
+                .unwrap_or(false)
+        });
+        tables && dims && times && joins && measures
     }
 
     /// Checks references between the model's parts.
@@ -816,6 +843,24 @@ pub mod opt_date_serde {
     }
 }
 
+/// Bare column names an expression reads (None when it does not parse).
+fn expression_columns(expr: &str) -> Option<Vec<String>> {
+    use sqlparser::ast::{visit_expressions, Expr};
+    let dialect = sqlparser::dialect::DuckDbDialect {};
+    let mut parser = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(expr)
+        .ok()?;
+    let parsed = parser.parse_expr().ok()?;
+    let mut cols = Vec::new();
+    let _ = visit_expressions(&parsed, |e| {
+        if let Expr::Identifier(id) = e {
+            cols.push(id.value.clone());
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    Some(cols)
+}
+
 fn find_col<'a>(t: &'a TableInfo, name: &str) -> Option<&'a ColumnInfo> {
     t.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
 }
@@ -1148,6 +1193,21 @@ mod tests {
             Some("i_item_name")
         );
         assert_eq!(m.default_metric.as_deref(), Some("net paid"));
+    }
+
+    #[test]
+    fn applies_a_catalog_only_to_a_lake_with_its_columns() {
+        let text = "tables: [{name: sales, fact: true}]\nmeasures: [{name: revenue, table: sales, expr: revenue}]\n";
+        let model = SemanticModel::from_yaml_str(text).unwrap();
+        let lake = |col_name: &str| LakeSnapshot {
+            tables: vec![TableInfo {
+                name: "sales".into(),
+                columns: vec![col(col_name, "DOUBLE", &[])],
+                row_count: None,
+            }],
+        };
+        assert!(model.fits(&lake("revenue")));
+        assert!(!model.fits(&lake("Net Sales")));
     }
 
     #[test]
