@@ -264,12 +264,39 @@ impl SemanticModel {
                 source,
             })?;
             let mut model = parse(&text)?;
-            if model.tables.iter().all(|t| lake.table(&t.name).is_some()) {
+            if model.fits(lake) {
                 model.enrich(lake);
                 return Ok(model);
             }
         }
         Ok(Self::infer(lake))
+    }
+
+    /// Whether every table and column the model names exists in the lake (a catalog written for
+    /// another dataset with a same-named table must not be applied).
+    pub fn fits(&self, lake: &LakeSnapshot) -> bool {
+        let has = |table: &str, column: &str| {
+            lake.table(table)
+                .is_some_and(|t| find_col(t, column).is_some())
+        };
+        let tables = self.tables.iter().all(|t| lake.table(&t.name).is_some());
+        let dims = self.dimensions.iter().all(|d| has(&d.table, &d.column));
+        let times = self.time_dimensions.iter().all(|t| {
+            [&t.column, &t.year_column, &t.month_column]
+                .iter()
+                .all(|c| c.as_deref().is_none_or(|c| has(&t.table, c)))
+        });
+        let joins = self.joins.iter().all(|j| {
+            [&j.from, &j.to]
+                .iter()
+                .all(|side| JoinDef::split(side).is_some_and(|(t, c)| has(t, c)))
+        });
+        let measures = self.measures.iter().all(|m| {
+            expression_columns(&m.expr)
+                .map(|cols| cols.iter().all(|c| has(&m.table, c)))
+                .unwrap_or(false)
+        });
+        tables && dims && times && joins && measures
     }
 
     /// Checks references between the model's parts.
@@ -601,7 +628,7 @@ impl SemanticModel {
                             table: t.name.clone(),
                             expr: quote_ident(&c.name),
                             agg: Aggregation::Sum,
-                            synonyms: measure_synonyms(&s),
+                            synonyms: Vec::new(),
                             format: guess_format(&s),
                             alias: None,
                             description: None,
@@ -727,12 +754,56 @@ impl SemanticModel {
         }
         // Dimensions of other entities in the same wide table: a text "name" column for each "X id"/"X name".
         model.joins = joins;
-        model.default_metric = model
+        // "net profit" also answers to "profit" when no other measure ends in that word.
+        let lasts: Vec<String> = model
             .measures
             .iter()
-            .find(|m| m.format == Format::Currency && m.agg == Aggregation::Sum)
-            .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
-            .map(|m| m.name.clone());
+            .map(|m| m.name.rsplit(' ').next().unwrap_or("").to_string())
+            .collect();
+        for (i, m) in model.measures.iter_mut().enumerate() {
+            let last = &lasts[i];
+            let unique = lasts.iter().filter(|l| *l == last).count() == 1;
+            if m.name.contains(' ') && unique && last.len() > 2 && m.agg == Aggregation::Sum {
+                m.synonyms.push(last.clone());
+            }
+        }
+        // The headline money measure gets the revenue synonyms (one measure only, so "sales" is never
+        // ambiguous), the headline quantity the unit synonyms.
+        let money = best_measure(
+            &model.measures,
+            &[
+                &["revenue"],
+                &["net", "sales"],
+                &["sales", "amount"],
+                &["net", "paid"],
+                &["sales"],
+                &["amount"],
+                &["total"],
+                &["paid"],
+                &["price"],
+            ],
+        );
+        let quantity = best_measure(
+            &model.measures,
+            &[&["quantity"], &["qty"], &["units"], &["unit"]],
+        );
+        for (idx, kind) in [(money, "money"), (quantity, "quantity")] {
+            if let Some(i) = idx {
+                let name = model.measures[i].name.clone();
+                let syn = measure_synonyms(kind);
+                model.measures[i]
+                    .synonyms
+                    .extend(syn.into_iter().filter(|s| *s != name));
+            }
+        }
+        model.default_metric = money.map(|i| model.measures[i].name.clone()).or_else(|| {
+            model
+                .measures
+                .iter()
+                .find(|m| m.format == Format::Currency && m.agg == Aggregation::Sum)
+                .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
+                .map(|m| m.name.clone())
+        });
         model.enrich(lake);
         model
     }
@@ -770,6 +841,24 @@ pub mod opt_date_serde {
         text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(serde::de::Error::custom))
             .transpose()
     }
+}
+
+/// Bare column names an expression reads (None when it does not parse).
+fn expression_columns(expr: &str) -> Option<Vec<String>> {
+    use sqlparser::ast::{visit_expressions, Expr};
+    let dialect = sqlparser::dialect::DuckDbDialect {};
+    let mut parser = sqlparser::parser::Parser::new(&dialect)
+        .try_with_sql(expr)
+        .ok()?;
+    let parsed = parser.parse_expr().ok()?;
+    let mut cols = Vec::new();
+    let _ = visit_expressions(&parsed, |e| {
+        if let Expr::Identifier(id) = e {
+            cols.push(id.value.clone());
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    Some(cols)
 }
 
 fn find_col<'a>(t: &'a TableInfo, name: &str) -> Option<&'a ColumnInfo> {
@@ -971,11 +1060,31 @@ fn guess_format(name: &str) -> Format {
 }
 
 /// Common business synonyms for an inferred measure name.
-fn measure_synonyms(name: &str) -> Vec<String> {
-    let w: Vec<&str> = name.split(' ').collect();
+/// The first SUM measure (in pattern order) whose name holds all words of a pattern; "price" and "cost"
+/// words only match their own patterns.
+fn best_measure(measures: &[MeasureDef], patterns: &[&[&str]]) -> Option<usize> {
+    for p in patterns {
+        let found = measures.iter().position(|m| {
+            let w: Vec<&str> = m.name.split(' ').collect();
+            m.agg == Aggregation::Sum
+                && p.iter().all(|x| w.contains(x))
+                && (p.contains(&"price") || !w.contains(&"price"))
+                && !w.contains(&"cost")
+                && !w.contains(&"tax")
+                && !w.contains(&"discount")
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Business synonyms for the headline money ("money") or quantity ("quantity") measure.
+fn measure_synonyms(kind: &str) -> Vec<String> {
     let mut out: Vec<&str> = Vec::new();
-    let has = |x: &str| w.contains(&x);
-    if has("revenue") || has("sales") || (has("net") && has("paid")) || has("amount") {
+    let has = |x: &str| kind == x;
+    if has("money") {
         out.extend([
             "revenue",
             "sales",
@@ -985,7 +1094,7 @@ fn measure_synonyms(name: &str) -> Vec<String> {
             "income",
         ]);
     }
-    if has("quantity") || has("qty") || has("units") {
+    if has("quantity") {
         out.extend([
             "units",
             "units sold",
@@ -994,13 +1103,7 @@ fn measure_synonyms(name: &str) -> Vec<String> {
             "volume",
         ]);
     }
-    if has("profit") {
-        out.extend(["profit", "earnings"]);
-    }
-    out.into_iter()
-        .filter(|s| *s != name)
-        .map(String::from)
-        .collect()
+    out.into_iter().map(String::from).collect()
 }
 
 /// Common business synonyms for an inferred dimension name.
@@ -1090,6 +1193,21 @@ mod tests {
             Some("i_item_name")
         );
         assert_eq!(m.default_metric.as_deref(), Some("net paid"));
+    }
+
+    #[test]
+    fn applies_a_catalog_only_to_a_lake_with_its_columns() {
+        let text = "tables: [{name: sales, fact: true}]\nmeasures: [{name: revenue, table: sales, expr: revenue}]\n";
+        let model = SemanticModel::from_yaml_str(text).unwrap();
+        let lake = |col_name: &str| LakeSnapshot {
+            tables: vec![TableInfo {
+                name: "sales".into(),
+                columns: vec![col(col_name, "DOUBLE", &[])],
+                row_count: None,
+            }],
+        };
+        assert!(model.fits(&lake("revenue")));
+        assert!(!model.fits(&lake("Net Sales")));
     }
 
     #[test]

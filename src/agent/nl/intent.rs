@@ -13,6 +13,9 @@ pub struct MeasureRef {
     pub name: String,
     #[serde(default)]
     pub average: bool,
+    /// Divided by another (counting) measure: "revenue per customer", "units per order".
+    #[serde(default)]
+    pub per: Option<String>,
 }
 
 /// One grouping key.
@@ -82,6 +85,9 @@ pub struct Intent {
     pub filters: Vec<Filter>,
     pub periods: Vec<Period>,
     pub shape: Shape,
+    /// Ranking of growth, comparison or share answers ("which region grew the most"): (limit, descending).
+    #[serde(default)]
+    pub rank: Option<(Option<u32>, bool)>,
 }
 
 impl Intent {
@@ -97,6 +103,7 @@ impl Intent {
         let m = MeasureRef {
             name: name.to_string(),
             average,
+            per: None,
         };
         if !self.measures.contains(&m) {
             self.measures.push(m);

@@ -22,6 +22,14 @@ impl Token {
 
     /// Whether the token is an integer in a plausible year range.
     pub fn year(&self) -> Option<i32> {
+        // "FY2023", "fy23" read as calendar years.
+        if let Some(rest) = self.text.strip_prefix("fy") {
+            return match rest.parse::<i32>() {
+                Ok(y) if rest.len() == 4 && (1900..=2100).contains(&y) => Some(y),
+                Ok(y) if rest.len() == 2 => Some(2000 + y),
+                _ => None,
+            };
+        }
         match self.number {
             Some(n)
                 if n.fract() == 0.0 && (1900.0..=2100.0).contains(&n) && self.text.len() == 4 =>
@@ -516,6 +524,10 @@ pub const FILLER: &[&str] = &[
     "calendar",
     "being",
     "based",
+    "net",
+    "gross",
+    "actual",
+    "combined",
     "drill",
     "zoom",
     "narrow",

@@ -67,6 +67,12 @@ pub struct NlEngine {
     lexicon: link::Lexicon,
 }
 
+/// Words that open a complete question (not a follow-up fragment like "for Online only").
+const QUESTION_WORDS: &[&str] = &[
+    "what", "whats", "which", "how", "who", "when", "where", "show", "give", "list", "tell", "can",
+    "could", "please", "compare", "get", "find", "display", "is", "are", "did", "do", "does", "i",
+];
+
 const FOLLOW_UP_CUES: &[&str] = &[
     "and", "only", "just", "same", "now", "break", "also", "then", "instead", "but", "split",
     "drill", "filter", "limit",
@@ -109,7 +115,10 @@ impl NlEngine {
         let intent = match &ctx.previous {
             Some(prev)
                 if reading.nothing_linked
-                    || reading.defaulted_measure
+                    || (reading.defaulted_measure
+                        && !QUESTION_WORDS.contains(&first)
+                        && (reading.intent.group_by.is_empty()
+                            || matches!(first, "by" | "per")))
                     || (tokens.len() <= 8
                         && (FOLLOW_UP_CUES.contains(&first)
                             || (matches!(first, "what" | "how")
@@ -227,10 +236,14 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         .measures
         .iter()
         .map(|m| {
-            if m.average {
+            let base = if m.average {
                 format!("average {}", m.name)
             } else {
                 m.name.clone()
+            };
+            match &m.per {
+                Some(d) => format!("{base} per {}", crate::catalog::semantic::singularize(d)),
+                None => base,
             }
         })
         .collect();

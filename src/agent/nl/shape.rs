@@ -2,7 +2,7 @@
 //! ("top 5", "which store had the highest"), filters on values and flags, shares, growth, comparisons,
 //! lists and entity counts. Produces an [`Intent`], or asks for clarification on words that matter.
 
-use crate::catalog::semantic::{Aggregation, Grain, SemanticModel};
+use crate::catalog::semantic::{Aggregation, Format, Grain, SemanticModel};
 
 use super::clarify;
 use super::intent::{GroupKey, GrowthKind, Intent, Shape};
@@ -40,6 +40,7 @@ const DESC: &[&str] = &[
 ];
 const ASC: &[&str] = &[
     "bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min",
+    "slowest",
 ];
 const SLOT_SKIP: &[&str] = &[
     "the",
@@ -283,6 +284,7 @@ pub fn read(
         .map(|m| m.table.clone())
         .unwrap_or_default();
     let mut lead_measures: Vec<String> = Vec::new();
+    let mut per_den: Option<String> = None;
 
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
@@ -310,6 +312,27 @@ pub fn read(
                 break;
             };
             let targets = cx.links[li].targets.clone();
+            // "revenue per customer", "units per order": a ratio to a counting measure, when a measure
+            // comes before and the word is singular (plural "per stores" would be odd anyway).
+            let per_measure = targets.iter().find_map(|t| match t {
+                Target::Measure(m) if model.measures[*m].format == Format::Count => Some(*m),
+                _ => None,
+            });
+            let last_tok = &cx.tokens[cx.links[li].end - 1];
+            let measure_before = cx
+                .links
+                .iter()
+                .any(|l| l.end <= i && l.targets.iter().any(|t| matches!(t, Target::Measure(_))));
+            let dim_only = targets
+                .iter()
+                .any(|t| matches!(t, Target::Dimension(_) | Target::Grain(..)));
+            if w == "per" && measure_before && !dim_only && last_tok.text == last_tok.stem() {
+                if let Some(m) = per_measure {
+                    per_den = Some(model.measures[m].name.clone());
+                    cx.used[li] = true;
+                    break;
+                }
+            }
             if let Some(t) = targets.iter().find(|t| is_groupable(t)) {
                 if let Some(g) = group_key(model, t) {
                     intent.add_group(g);
@@ -590,10 +613,20 @@ pub fn read(
             cx.used[li] = true;
         }
     }
+    if let Some(den) = &per_den {
+        for m in intent.measures.iter_mut() {
+            if &m.name != den {
+                m.per = Some(den.clone());
+                m.average = false;
+            }
+        }
+        intent.measures.retain(|m| m.per.is_some());
+    }
     for m in lead_measures.iter().rev() {
         let r = super::intent::MeasureRef {
             name: m.clone(),
             average: false,
+            per: None,
         };
         intent.measures.retain(|x| x != &r);
         intent.measures.insert(0, r);
@@ -704,7 +737,14 @@ pub fn read(
             || has_phrase("highest to lowest")
             || has_phrase("lowest to highest")
             || has_phrase("most to least")
-            || has_phrase("least to most");
+            || has_phrase("least to most")
+            || has_phrase("highest first")
+            || has_phrase("lowest first")
+            || has_phrase("largest first")
+            || has_phrase("biggest first")
+            || has("descending")
+            || has("ascending")
+            || words.iter().rev().find(|w| **w != ",") == Some(&"first");
         let n = top_n.or(if explicit_top {
             Some(if rank_plural { 10 } else { 1 })
         } else if rank_plural || sorted {
@@ -870,6 +910,15 @@ pub fn read(
     } else if ranked && !intent.group_by.is_empty() {
         let (n, desc) = rank_spec;
         intent.shape = Shape::Top { n, desc };
+    }
+    if ranked
+        && !intent.group_by.is_empty()
+        && matches!(
+            intent.shape,
+            Shape::Growth(GrowthKind::YearOverYear) | Shape::Compare | Shape::Share { .. }
+        )
+    {
+        intent.rank = Some(rank_spec);
     }
     let mut reading = finish(intent, notes, ignored, defaulted);
     reading.rank = ranked.then_some(rank_spec);

@@ -747,6 +747,7 @@ pub fn build(
     let mut limit: Option<u32> = None;
     let mut distinct = false;
     let mut qualify_expr = None;
+    let mut rank_alias: Option<String> = None;
     let time_keys: Vec<Expr> = keys
         .iter()
         .filter(|k| k.time)
@@ -784,7 +785,7 @@ pub fn build(
         for t in tables_of(m) {
             b.need(&t);
         }
-        let alias = if r.average {
+        let mut alias = if r.average {
             format!("avg_{}", m.column_alias())
         } else {
             m.column_alias()
@@ -794,7 +795,23 @@ pub fn build(
         } else {
             m.format
         };
-        measures.push((measure_expr(m, r.average)?, alias, fmt));
+        let mut expr = measure_expr(m, r.average)?;
+        let mut fmt = fmt;
+        if let Some(den) = &r.per {
+            let d = model
+                .measure(den)
+                .ok_or_else(|| BuildError::UnknownMeasure(den.clone()))?;
+            let de = measure_expr(d, false)?;
+            expr = bin(nested(expr), BinaryOperator::Divide, nested(de));
+            alias = format!(
+                "{alias}_per_{}",
+                crate::catalog::semantic::singularize(&d.column_alias())
+            );
+            if fmt == Format::Count {
+                fmt = Format::Number;
+            }
+        }
+        measures.push((expr, alias, fmt));
     }
     match &intent.shape {
         Shape::CountRows { table, top } => {
@@ -869,7 +886,7 @@ pub fn build(
                     } else {
                         "growth".into()
                     };
-                    add(
+                    let ra = add(
                         &mut projection,
                         &mut formats,
                         &mut aliases,
@@ -877,6 +894,7 @@ pub fn build(
                         &name,
                         Format::Percent,
                     );
+                    rank_alias.get_or_insert(ra);
                 }
             }
             if let Some(c) = or_all(conds) {
@@ -932,7 +950,7 @@ pub fn build(
                     "growth".into()
                 };
                 let g = minus_one(bin(nested(ce), BinaryOperator::Divide, nested(pe)));
-                add(
+                let ra = add(
                     &mut projection,
                     &mut formats,
                     &mut aliases,
@@ -940,6 +958,7 @@ pub fn build(
                     &name,
                     Format::Percent,
                 );
+                rank_alias.get_or_insert(ra);
             }
             if let Some(c) = or_all(vec![cp, cc]) {
                 where_parts.push(c);
@@ -1042,7 +1061,7 @@ pub fn build(
                 if i == 0 {
                     let total = window("SUM", e.clone(), vec![], vec![]);
                     let share = bin(nested(e.clone()), BinaryOperator::Divide, total);
-                    add(
+                    let ra = add(
                         &mut projection,
                         &mut formats,
                         &mut aliases,
@@ -1050,6 +1069,7 @@ pub fn build(
                         "share",
                         Format::Percent,
                     );
+                    rank_alias.get_or_insert(ra);
                     order_by.push(order(Expr::Identifier(alias_ident(&a)), false));
                 }
             }
@@ -1093,6 +1113,12 @@ pub fn build(
                 order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
             }
         }
+    }
+    if let (Some((n, desc)), Some(a)) = (intent.rank, &rank_alias) {
+        order_by = std::iter::once(order(Expr::Identifier(alias_ident(a)), !desc))
+            .chain(key_alias_exprs.iter().map(|e| order(e.clone(), true)))
+            .collect();
+        limit = n;
     }
     if matches!(
         intent.shape,

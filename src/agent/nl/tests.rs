@@ -496,7 +496,11 @@ fn inferred_star_schema_with_prefixes_and_surrogate_keys() {
                     col("ss_store_sk", "BIGINT", &[]),
                     col("ss_ticket_number", "BIGINT", &[]),
                     col("ss_quantity", "INTEGER", &[]),
+                    col("ss_wholesale_cost", "DECIMAL(7,2)", &[]),
+                    col("ss_sales_price", "DECIMAL(7,2)", &[]),
+                    col("ss_ext_sales_price", "DECIMAL(7,2)", &[]),
                     col("ss_net_paid", "DECIMAL(7,2)", &[]),
+                    col("ss_net_profit", "DECIMAL(7,2)", &[]),
                 ],
                 row_count: Some(1_000_000),
             },
@@ -541,7 +545,10 @@ fn inferred_star_schema_with_prefixes_and_surrogate_keys() {
         "{:?}",
         model.time_dimensions
     );
+    assert_eq!(model.default_metric.as_deref(), Some("net paid"));
     let e = NlEngine::new(Arc::new(model));
+    let s = plan_with(&e, "profit by category").sql;
+    assert!(s.contains("SUM(store_sales.ss_net_profit)"), "{s}");
     let s = plan_with(&e, "net paid by category in 2001").sql;
     assert!(
         s.contains("JOIN item ON store_sales.ss_item_sk = item.i_item_sk"),
@@ -568,6 +575,90 @@ fn inferred_star_schema_with_prefixes_and_surrogate_keys() {
     assert!(
         s.contains("item.i_category = 'Music'") && s.contains("date_dim.d_moy BETWEEN 1 AND 3"),
         "{s}"
+    );
+}
+
+#[test]
+fn held_out_phrasings() {
+    has_all(
+        "how much did we sell in 2023",
+        &["SUM(sales.revenue)", "sales.year = 2023"],
+    );
+    has_all(
+        "turnover per region for last year",
+        &["GROUP BY sales.region", "sales.year = 2024"],
+    );
+    has_all("revenue for FY2023", &["sales.year = 2023"]);
+    has_all("Net revenue in 2024", &["SUM(sales.revenue)"]);
+    has_all(
+        "revenue per customer in 2024",
+        &["SUM(sales.revenue) / COUNT(DISTINCT sales.customer_id) AS revenue_per_customer"],
+    );
+    has_all(
+        "units per order by channel",
+        &[
+            "SUM(sales.quantity) / COUNT(DISTINCT sales.order_id)",
+            "GROUP BY sales.channel",
+        ],
+    );
+    has_all("orders per store", &["GROUP BY stores.store_name"]);
+    has_all(
+        "What is the AOV for each region, highest first?",
+        &["ORDER BY aov DESC"],
+    );
+    assert!(!sql("revenue by region sorted from highest to lowest").contains("LIMIT"));
+    has_all(
+        "Which city has the most customers?",
+        &["COUNT(*) AS customers FROM customers", "LIMIT 1"],
+    );
+    has_all(
+        "What percent of order lines were returned in 2023?",
+        &["COUNT(*) FILTER (WHERE sales.returned)", "AS share"],
+    );
+    has_all("revenue from returned items", &["WHERE sales.returned"]);
+    has_all(
+        "how many orders had a return in 2023",
+        &["COUNT(DISTINCT sales.order_id)", "sales.returned"],
+    );
+    has_all(
+        "quarter over quarter revenue growth",
+        &["LAG(SUM(sales.revenue)) OVER (ORDER BY year ASC, quarter ASC)"],
+    );
+    has_all(
+        "daily revenue in the last 7 days",
+        &["sales.order_date >= DATE '2024-12-25'", "AS day"],
+    );
+    has_all(
+        "cash vs card revenue in 2023",
+        &["GROUP BY sales.payment_method"],
+    );
+    for q in [
+        "How many new customers signed up in 2023?",
+        "revenue for stores in Texas",
+        "sales by color in 2024",
+    ] {
+        assert!(
+            matches!(
+                engine().plan(q, &NlContext::default()),
+                Err(NlError::Clarify { .. })
+            ),
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn ranked_growth_and_shares() {
+    has_all(
+        "Which region grew the most in 2024?",
+        &["ORDER BY growth DESC", "LIMIT 1"],
+    );
+    has_all(
+        "which channel has the biggest share of revenue",
+        &["ORDER BY share DESC", "LIMIT 1"],
+    );
+    assert!(
+        !sql("Compare revenue 2023 vs 2024 by category, biggest growth first").contains("LIMIT")
     );
 }
 

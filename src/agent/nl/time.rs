@@ -115,6 +115,8 @@ const MONTH_ABBR: [&str; 12] = [
 /// A piece before its year is known.
 #[derive(Debug, Clone)]
 struct Piece {
+    /// Whether the piece carried its own year ("Mar 2024" yes, "Jan" in "Jan-Mar 2024" no).
+    own_year: bool,
     start_tok: usize,
     end_tok: usize,
     year: Option<i32>,
@@ -200,6 +202,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         if let Some(a) = anchor {
             if let Some((p, used)) = relative(tokens, i, a, &has_this) {
                 pieces.push(Piece {
+                    own_year: true,
                     start_tok: i,
                     end_tok: i + used,
                     year: Some(p.0.year()),
@@ -261,6 +264,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
                 end += 1;
             }
             pieces.push(Piece {
+                own_year: year.is_some(),
                 start_tok: i,
                 end_tok: end,
                 year,
@@ -272,6 +276,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         if let Some(y) = tokens[i].year() {
             // "fiscal year 2023", "year 2023"
             pieces.push(Piece {
+                own_year: true,
                 start_tok: i,
                 end_tok: i + 1,
                 year: Some(y),
@@ -313,6 +318,15 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
             let joined = match gap.as_slice() {
                 ["to"] | ["through"] | ["thru"] | ["until"] | ["till"] => true,
                 ["and"] => between,
+                // "Jan-Mar 2024", "Q1-Q3 2023": the hyphen is dropped by the lexer.
+                [] => {
+                    !pieces[k].own_year
+                        && matches!(
+                            (pieces[k].kind, pieces[k + 1].kind),
+                            (PieceKind::Month(_), PieceKind::Month(_))
+                                | (PieceKind::Quarter(_), PieceKind::Quarter(_))
+                        )
+                }
                 _ => false,
             };
             if joined {
@@ -524,6 +538,11 @@ mod tests {
             vec![(d(2022, 1, 1), d(2024, 1, 1))]
         );
         assert_eq!(periods("since 2024"), vec![(d(2024, 1, 1), d(2025, 1, 1))]);
+        assert_eq!(
+            periods("Jan-Mar 2024"),
+            vec![(d(2024, 1, 1), d(2024, 4, 1))]
+        );
+        assert_eq!(periods("Q1-Q3 2023"), vec![(d(2023, 1, 1), d(2023, 10, 1))]);
     }
 
     #[test]
