@@ -1,5 +1,6 @@
 //! Locks DuckDB down after the lake's views are registered, in this order: extension autoload/autoinstall and
-//! community extensions off; resource limits; `allowed_directories` = the lake plus the spill directory;
+//! community extensions off; resource limits; `allowed_directories` = the lake's directories and S3 prefixes plus
+//! the spill directory;
 //! `enable_external_access = false`; `lock_configuration = true`. After that no statement can change a setting.
 //! DuckDB's settings alone are not a sandbox: the guard validates every statement before it gets here.
 
@@ -14,6 +15,8 @@ use super::error::EngineError;
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     pub lake_dir: PathBuf,
+    /// More local directories and `s3://bucket/prefix/` URLs the lake's sources live in.
+    pub extra_dirs: Vec<String>,
     pub temp_dir: PathBuf,
     pub memory_limit: String,
     pub threads: u32,
@@ -46,9 +49,12 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
             sql_literal(&cfg.max_temp_directory_size)
         ),
         format!(
-            "SET allowed_directories = [{}, {}]",
-            dir(&cfg.lake_dir),
-            dir(&cfg.temp_dir)
+            "SET allowed_directories = [{}]",
+            [dir(&cfg.lake_dir), dir(&cfg.temp_dir)]
+                .into_iter()
+                .chain(cfg.extra_dirs.iter().map(|d| dir(Path::new(d))))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         "SET enable_external_access = false".into(),
         "SET lock_configuration = true".into(),

@@ -86,3 +86,12 @@ mod tests {
         assert_eq!(engine_code(&e), QUERY_CANCELED);
     }
 }
+
+/// The error of a failed catalog refresh.
+pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
+    let code = match e {
+        super::RefreshError::Engine(e) => engine_code(e),
+        super::RefreshError::Guard(g) => g.sqlstate(),
+    };
+    user_error(code, e.to_string())
+}
