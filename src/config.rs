@@ -65,6 +65,8 @@ pub struct RawConfig {
     pub result_cache_mb: Option<u64>,
     /// Seconds a cached result stays valid (default 600).
     pub result_cache_ttl_secs: Option<u64>,
+    /// DuckDB's in-memory cache of remote file blocks (default on).
+    pub external_file_cache: Option<bool>,
 }
 
 /// The `[s3]` table: endpoint, region, credentials (else `AWS_*` environment variables), addressing.
@@ -145,6 +147,7 @@ pub struct Config {
     pub catalog_ttl: Duration,
     pub result_cache_bytes: u64,
     pub result_cache_ttl: Duration,
+    pub external_file_cache: bool,
 }
 
 /// Names of every key, used to read `INSIGHTS_<KEY>` variables.
@@ -324,6 +327,7 @@ impl RawConfig {
             catalog_ttl: Duration::from_secs(self.catalog_ttl_secs.unwrap_or(300)),
             result_cache_bytes: self.result_cache_mb.unwrap_or(256) * 1024 * 1024,
             result_cache_ttl: Duration::from_secs(self.result_cache_ttl_secs.unwrap_or(600)),
+            external_file_cache: self.external_file_cache.unwrap_or(true),
         })
     }
 }

@@ -139,6 +139,7 @@ impl EngineOptions {
             sandbox: SandboxConfig {
                 lake_dir: data_dir.clone(),
                 extra_dirs,
+                external_file_cache: cfg.external_file_cache,
                 temp_dir: cfg.temp_directory.clone(),
                 memory_limit: cfg.memory_limit.clone(),
                 threads: cfg.threads,

@@ -17,6 +17,8 @@ pub struct SandboxConfig {
     pub lake_dir: PathBuf,
     /// More local directories and `s3://bucket/prefix/` URLs the lake's sources live in.
     pub extra_dirs: Vec<String>,
+    /// Keep remote (S3) file blocks in memory between queries.
+    pub external_file_cache: bool,
     pub temp_dir: PathBuf,
     pub memory_limit: String,
     pub threads: u32,
@@ -38,6 +40,10 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
         "SET allow_community_extensions = false".into(),
         "SET allow_persistent_secrets = false".into(),
         "SET parquet_metadata_cache = true".into(),
+        format!(
+            "SET enable_external_file_cache = {}",
+            cfg.external_file_cache
+        ),
         format!("SET memory_limit = {}", sql_literal(&cfg.memory_limit)),
         format!("SET threads = {}", cfg.threads),
         format!(
