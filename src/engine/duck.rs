@@ -168,6 +168,9 @@ impl DuckEngine {
         let db = RawDb(raw);
         // SAFETY: raw is a valid open database that outlives the connection (kept in Shared, dropped last).
         let base = unsafe { Connection::open_from_raw(raw) }?;
+        for stmt in sandbox::EARLY_STATEMENTS {
+            base.execute_batch(stmt)?;
+        }
         // The primary directory must be readable; other sources that fail are reported and skipped.
         super::discover::list_local(&opts.data_dir)?;
         let registry = Registry::new(opts.sources.clone(), opts.catalog_ttl);

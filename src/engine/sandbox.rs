@@ -25,6 +25,10 @@ pub struct SandboxConfig {
     pub max_temp_directory_size: String,
 }
 
+/// Run first, before any secret exists (DuckDB refuses to change the secret manager once it was used):
+/// secrets live in memory only.
+pub const EARLY_STATEMENTS: &[&str] = &["SET allow_persistent_secrets = false"];
+
 /// The statements that lock the database down, in order.
 pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
     let dir = |p: &Path| {
@@ -38,7 +42,6 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
         "SET autoinstall_known_extensions = false".into(),
         "SET autoload_known_extensions = false".into(),
         "SET allow_community_extensions = false".into(),
-        "SET allow_persistent_secrets = false".into(),
         "SET parquet_metadata_cache = true".into(),
         format!(
             "SET enable_external_file_cache = {}",

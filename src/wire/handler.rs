@@ -474,6 +474,8 @@ impl ConnHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        // Asked before the query starts: once it ran, its answer is in the cache.
+        let cached = self.session.engine.cached(&answer.sql);
         let timeout = self.session.settings().statement_timeout();
         let started = exec::start(
             self.session.engine.clone(),
@@ -487,9 +489,10 @@ impl ConnHandler {
         for n in &answer.notices {
             client.feed(notice(n)).await?;
         }
-        if self.session.engine.cached(&answer.sql) {
+        if cached {
             client.feed(notice(CACHED_NOTICE)).await?;
         }
+
         self.session.remember(&answer.intent);
         Ok(started)
     }
