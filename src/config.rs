@@ -55,6 +55,71 @@ pub struct RawConfig {
     pub max_rows_nl: Option<u64>,
     pub max_connections: Option<usize>,
     pub log_format: Option<String>,
+    /// More lake sources besides `data`: local directories and `s3://bucket/prefix/` URLs.
+    pub sources: Option<Vec<String>>,
+    /// How S3 sources are reached.
+    pub s3: Option<RawS3>,
+    /// Seconds a source listing stays cached before the lake is looked at again (default 300).
+    pub catalog_ttl_secs: Option<u64>,
+    /// Result cache size in MiB (0 = off; default 256).
+    pub result_cache_mb: Option<u64>,
+    /// Seconds a cached result stays valid (default 600).
+    pub result_cache_ttl_secs: Option<u64>,
+    /// DuckDB's in-memory cache of remote file blocks (default on).
+    pub external_file_cache: Option<bool>,
+}
+
+/// The `[s3]` table: endpoint, region, credentials (else `AWS_*` environment variables), addressing.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawS3 {
+    /// `host:port` of an S3-compatible store; absent = AWS.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+    /// Path-style addressing (`http://host/bucket/key`), needed by most S3-compatible stores.
+    pub path_style: Option<bool>,
+    pub use_ssl: Option<bool>,
+    /// The `httpfs.duckdb_extension` file to load; absent = `INSTALL httpfs` from DuckDB's repository.
+    pub httpfs_extension: Option<PathBuf>,
+}
+
+/// How to reach S3 sources, with every default filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Config {
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+    pub path_style: bool,
+    pub use_ssl: bool,
+    pub httpfs_extension: Option<PathBuf>,
+}
+
+/// One place the lake's tables come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Local(PathBuf),
+    /// `s3://bucket/prefix/` (always ends with `/`).
+    S3(String),
+}
+
+impl Source {
+    /// Reads `s3://…` as an S3 prefix and anything else as a local directory.
+    pub fn parse(text: &str) -> Source {
+        if text.starts_with("s3://") {
+            let mut url = text.to_owned();
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            Source::S3(url)
+        } else {
+            Source::Local(PathBuf::from(text))
+        }
+    }
 }
 
 /// The validated configuration the server runs with.
@@ -76,6 +141,13 @@ pub struct Config {
     pub max_connections: usize,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Extra sources (the `data` directory is always the first source).
+    pub sources: Vec<Source>,
+    pub s3: S3Config,
+    pub catalog_ttl: Duration,
+    pub result_cache_bytes: u64,
+    pub result_cache_ttl: Duration,
+    pub external_file_cache: bool,
 }
 
 /// Names of every key, used to read `INSIGHTS_<KEY>` variables.
@@ -92,6 +164,10 @@ const KEYS: &[&str] = &[
     "max_rows_nl",
     "max_connections",
     "log_format",
+    "sources",
+    "catalog_ttl_secs",
+    "result_cache_mb",
+    "result_cache_ttl_secs",
 ];
 
 impl RawConfig {
@@ -150,6 +226,19 @@ impl RawConfig {
             "max_rows_nl" => self.max_rows_nl = Some(num(value)?),
             "max_connections" => self.max_connections = Some(num(value)? as usize),
             "log_format" => self.log_format = Some(value.to_owned()),
+            "sources" => {
+                self.sources = Some(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                )
+            }
+            "catalog_ttl_secs" => self.catalog_ttl_secs = Some(num(value)?),
+            "result_cache_mb" => self.result_cache_mb = Some(num(value)?),
+            "result_cache_ttl_secs" => self.result_cache_ttl_secs = Some(num(value)?),
             other => {
                 return Err(ConfigError::Invalid {
                     key: other.to_owned(),
@@ -193,6 +282,29 @@ impl RawConfig {
             });
         }
         let timeout_ms = self.statement_timeout_ms.unwrap_or(60_000);
+        let raw_s3 = self.s3.unwrap_or_default();
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let s3 = S3Config {
+            endpoint: raw_s3.endpoint.or_else(|| env("AWS_ENDPOINT_URL")),
+            region: raw_s3
+                .region
+                .or_else(|| env("AWS_REGION"))
+                .unwrap_or_else(|| "us-east-1".into()),
+            access_key_id: raw_s3.access_key_id.or_else(|| env("AWS_ACCESS_KEY_ID")),
+            secret_access_key: raw_s3
+                .secret_access_key
+                .or_else(|| env("AWS_SECRET_ACCESS_KEY")),
+            session_token: raw_s3.session_token.or_else(|| env("AWS_SESSION_TOKEN")),
+            path_style: raw_s3.path_style.unwrap_or(false),
+            use_ssl: raw_s3.use_ssl.unwrap_or(true),
+            httpfs_extension: raw_s3.httpfs_extension,
+        };
+        let sources = self
+            .sources
+            .unwrap_or_default()
+            .iter()
+            .map(|s| Source::parse(s))
+            .collect();
         Ok(Config {
             listen,
             catalog_dir: self.catalog_dir.unwrap_or_else(|| PathBuf::from("catalog")),
@@ -210,6 +322,12 @@ impl RawConfig {
             max_rows_nl: self.max_rows_nl.unwrap_or(10_000),
             max_connections: self.max_connections.unwrap_or(256),
             log_format,
+            sources,
+            s3,
+            catalog_ttl: Duration::from_secs(self.catalog_ttl_secs.unwrap_or(300)),
+            result_cache_bytes: self.result_cache_mb.unwrap_or(256) * 1024 * 1024,
+            result_cache_ttl: Duration::from_secs(self.result_cache_ttl_secs.unwrap_or(600)),
+            external_file_cache: self.external_file_cache.unwrap_or(true),
         })
     }
 }

@@ -51,6 +51,11 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Generate the deterministic demo retail lake.
+    /// Manage the running server's catalog.
+    Catalog {
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
     DemoData {
         #[arg(long)]
         out: PathBuf,
@@ -58,6 +63,18 @@ enum Command {
         rows: u64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogAction {
+    /// Makes the running server list its sources again now (`SELECT insights.refresh()` over the wire).
+    Refresh {
+        /// The server's address.
+        #[arg(long, default_value = config::DEFAULT_LISTEN)]
+        server: String,
+        #[arg(long, default_value = "insights")]
+        user: String,
     },
 }
 
@@ -114,6 +131,9 @@ fn run(cli: Cli) -> Result<()> {
             data,
             config,
         } => ask(config, data, &question),
+        Command::Catalog {
+            action: CatalogAction::Refresh { server, user },
+        } => catalog_refresh(&server, &user),
     }
 }
 
@@ -160,6 +180,40 @@ fn serve(
         tracing::info!(addr = %listener.local_addr()?, tables = ?engine.table_names(), "ready for connections");
         let state = wire::ServerState::new(cfg, Arc::new(engine))?;
         server::run(listener, state, shutdown_signal()).await;
+        Ok(())
+    })
+}
+
+fn catalog_refresh(server: &str, user: &str) -> Result<()> {
+    let addr: std::net::SocketAddr = server
+        .parse()
+        .with_context(|| format!("invalid server address {server}"))?;
+    let dsn = format!(
+        "host={} port={} user={user} dbname=lake",
+        addr.ip(),
+        addr.port()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let (client, conn) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+            .await
+            .with_context(|| format!("cannot reach the server at {server}"))?;
+        tokio::spawn(conn);
+        let messages = client.simple_query("SELECT insights.refresh()").await?;
+        for m in messages {
+            if let tokio_postgres::SimpleQueryMessage::Row(row) = m {
+                println!(
+                    "tables: {}\nadded: {}\nremoved: {}\nchanged: {}\ncatalog errors: {}",
+                    row.get(0).unwrap_or(""),
+                    row.get(1).unwrap_or(""),
+                    row.get(2).unwrap_or(""),
+                    row.get(3).unwrap_or(""),
+                    row.get(4).unwrap_or("")
+                );
+            }
+        }
         Ok(())
     })
 }

@@ -23,6 +23,7 @@ pub async fn run(
 ) {
     let limit = Arc::new(Semaphore::new(state.config.max_connections));
     let tasks = tokio_util_tracker::Tracker::default();
+    let refresher = state.spawn_refresher();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -61,6 +62,7 @@ pub async fn run(
             }
         }
     }
+    refresher.abort();
     tracing::info!("shutting down: waiting for running connections");
     tasks.drain(DRAIN_DEADLINE).await;
 }

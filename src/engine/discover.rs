@@ -2,7 +2,7 @@
 //! files (hive-partitioned or not), becomes one view with a sanitized, stable name. Afterwards it gathers the
 //! statistics the semantic engine needs: row counts, distinct values of low-cardinality text, min/max.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use duckdb::Connection;
 
@@ -19,17 +19,33 @@ pub enum FileFormat {
     Csv,
 }
 
-/// One table found on disk, before it is registered.
+/// One data file of a source, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// What DuckDB reads: an absolute path or an `s3://` URL.
+    pub path: String,
+    /// The path below the source's root, `/`-separated.
+    pub rel: String,
+    pub size: u64,
+    /// Modification time in seconds (0 when the store does not say).
+    pub modified: u64,
+}
+
+/// One table found in a source, before it is registered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundTable {
     pub name: String,
-    /// A file path or a glob.
-    pub location: String,
+    /// The source root it came from (a directory or an `s3://` prefix).
+    pub source: String,
+    /// Every data file of the table, sorted.
+    pub files: Vec<String>,
     pub format: FileFormat,
     /// Hive partition keys (`year=`, `month=` …) seen in the directory names.
     pub partition_keys: Vec<String>,
     /// The keys whose values are all digits (read as integers even when zero-padded, like `month=03`).
     pub integer_keys: Vec<String>,
+    /// Changes whenever a file is added, removed, resized or rewritten.
+    pub fingerprint: u64,
 }
 
 /// Turns a file or directory name into a SQL identifier: lower case, runs of other characters become `_`.
@@ -50,114 +66,169 @@ pub fn sanitize_name(raw: &str) -> String {
     }
 }
 
-fn format_of(path: &Path) -> Option<FileFormat> {
-    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+/// The format a file name says it has.
+pub fn format_of(name: &str) -> Option<FileFormat> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
         "parquet" => Some(FileFormat::Parquet),
         "csv" => Some(FileFormat::Csv),
         _ => None,
     }
 }
 
-fn hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
+fn hidden(component: &str) -> bool {
+    component.starts_with('.') || component.starts_with('_')
 }
 
-/// Walks `dir` and returns what it finds under it, sorted by name.
-pub fn find_tables(dir: &Path) -> Result<Vec<FoundTable>, EngineError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
+/// Lists the data files below a local directory (hidden names skipped), sorted.
+pub fn list_local(dir: &Path) -> Result<Vec<FileEntry>, EngineError> {
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    std::fs::read_dir(&root).map_err(|e| {
         EngineError::new(
             super::ErrorKind::Io,
             format!("cannot read data directory {}: {e}", dir.display()),
         )
     })?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    let mut found: Vec<FoundTable> = Vec::new();
-    for path in paths {
-        if hidden(&path) {
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<FileEntry>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if hidden(&name) {
             continue;
         }
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("t")
-            .to_owned();
-        if path.is_file() {
-            if let Some(format) = format_of(&path) {
-                found.push(FoundTable {
-                    name: sanitize_name(&stem),
-                    location: path.to_string_lossy().into_owned(),
-                    format,
-                    partition_keys: vec![],
-                    integer_keys: vec![],
-                });
-            }
-        } else if path.is_dir() {
-            let mut keys = Vec::new();
-            if let Some(format) = scan_dir(&path, &mut keys) {
-                let integer_keys = keys
-                    .iter()
-                    .filter(|(_, v)| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                let keys = keys.into_iter().map(|(k, _)| k).collect();
-                let ext = match format {
-                    FileFormat::Parquet => "parquet",
-                    FileFormat::Csv => "csv",
-                };
-                found.push(FoundTable {
-                    name: sanitize_name(&stem),
-                    location: format!("{}/**/*.{ext}", path.to_string_lossy()),
-                    format,
-                    partition_keys: keys,
-                    integer_keys,
-                });
-            }
+        let Ok(meta) = e.metadata() else { continue };
+        if meta.is_dir() {
+            walk(root, &path, out);
+        } else if meta.is_file() && format_of(&name).is_some() {
+            let rel = path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|_| name.clone());
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            out.push(FileEntry {
+                path: path.to_string_lossy().into_owned(),
+                rel,
+                size: meta.len(),
+                modified,
+            });
         }
     }
-    // Two sources that sanitize to the same name: later ones get a numeric suffix, stable by sort order.
+}
+
+/// Groups a source's files into tables: a top-level file is a table; a top-level directory (hive-partitioned
+/// or not) is one table of all the files below it that share the first file's format.
+pub fn group_tables(source: &str, entries: &[FileEntry]) -> Vec<FoundTable> {
+    let mut found: Vec<FoundTable> = Vec::new();
+    let mut by_dir: std::collections::BTreeMap<&str, Vec<&FileEntry>> = Default::default();
+    for e in entries {
+        if e.rel.split('/').any(hidden) {
+            continue;
+        }
+        match e.rel.split_once('/') {
+            None => {
+                if let Some(format) = format_of(&e.rel) {
+                    let stem = e.rel.rsplit_once('.').map_or(e.rel.as_str(), |(s, _)| s);
+                    found.push(FoundTable {
+                        name: sanitize_name(stem),
+                        source: source.to_owned(),
+                        files: vec![e.path.clone()],
+                        format,
+                        partition_keys: vec![],
+                        integer_keys: vec![],
+                        fingerprint: fingerprint(&[e]),
+                    });
+                }
+            }
+            Some((dir, _)) => by_dir.entry(dir).or_default().push(e),
+        }
+    }
+    for (dir, files) in by_dir {
+        let Some(first) = files.first().copied() else {
+            continue;
+        };
+        let Some(format) = format_of(&first.rel) else {
+            continue;
+        };
+        let files: Vec<&FileEntry> = files
+            .into_iter()
+            .filter(|f| format_of(&f.rel) == Some(format))
+            .collect();
+        // Partition keys come from the first file's path; values of a key that are all digits are integers.
+        let mut keys: Vec<String> = Vec::new();
+        let mut integer_keys: Vec<String> = Vec::new();
+        for part in first.rel.split('/') {
+            if let Some((k, _)) = part.split_once('=') {
+                keys.push(k.to_owned());
+                let all_digits = files.iter().all(|f| {
+                    f.rel.split('/').any(|p| {
+                        p.split_once('=').is_some_and(|(k2, v)| {
+                            k2 == k && !v.is_empty() && v.chars().all(|c| c.is_ascii_digit())
+                        })
+                    })
+                });
+                if all_digits {
+                    integer_keys.push(k.to_owned());
+                }
+            }
+        }
+        found.push(FoundTable {
+            name: sanitize_name(dir),
+            source: source.to_owned(),
+            files: files.iter().map(|f| f.path.clone()).collect(),
+            format,
+            partition_keys: keys,
+            integer_keys,
+            fingerprint: fingerprint(&files),
+        });
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.files.cmp(&b.files)));
+    found
+}
+
+fn fingerprint(files: &[&FileEntry]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in files {
+        f.path.hash(&mut h);
+        f.size.hash(&mut h);
+        f.modified.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Two tables that sanitize to the same name: later ones (by source order, then name) get a numeric suffix.
+pub fn dedupe_names(found: &mut [FoundTable]) {
     let mut seen = std::collections::HashMap::<String, usize>::new();
-    for t in &mut found {
+    for t in found.iter_mut() {
         let n = seen.entry(t.name.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {
             t.name = format!("{}_{}", t.name, n);
         }
     }
-    Ok(found)
 }
 
-/// Returns the format of the first data file below `dir` and collects hive keys along the first path down.
-fn scan_dir(dir: &Path, keys: &mut Vec<(String, String)>) -> Option<FileFormat> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !hidden(p))
-        .collect();
-    entries.sort();
-    for p in &entries {
-        if p.is_file() {
-            if let Some(f) = format_of(p) {
-                return Some(f);
-            }
-        }
-    }
-    for p in &entries {
-        if p.is_dir() {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let depth = keys.len();
-            if let Some((k, v)) = name.split_once('=') {
-                keys.push((k.to_owned(), v.to_owned()));
-            }
-            if let Some(f) = scan_dir(p, keys) {
-                return Some(f);
-            }
-            keys.truncate(depth);
-        }
-    }
-    None
+/// Walks `dir` and returns its tables (one local source).
+pub fn find_tables(dir: &Path) -> Result<Vec<FoundTable>, EngineError> {
+    let entries = list_local(dir)?;
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let mut found = group_tables(&root.to_string_lossy(), &entries);
+    dedupe_names(&mut found);
+    Ok(found)
 }
 
 /// Quotes a string as a SQL literal.
@@ -181,12 +252,11 @@ pub fn view_sql(t: &FoundTable) -> String {
             .collect();
         hive.push_str(&format!(", hive_types = {{{}}}", types.join(", ")));
     }
+    let files: Vec<String> = t.files.iter().map(|f| sql_literal(f)).collect();
+    let files = format!("[{}]", files.join(", "));
     let reader = match t.format {
-        FileFormat::Parquet => format!("read_parquet({}, {hive})", sql_literal(&t.location)),
-        FileFormat::Csv => format!(
-            "read_csv({}, header = true, {hive})",
-            sql_literal(&t.location)
-        ),
+        FileFormat::Parquet => format!("read_parquet({files}, {hive})"),
+        FileFormat::Csv => format!("read_csv({files}, header = true, {hive})"),
     };
     // Partition columns go last, in directory order (DuckDB would sort them by name).
     let select = if t.partition_keys.is_empty() {
@@ -210,7 +280,8 @@ pub fn snapshot(conn: &Connection, tables: &[FoundTable]) -> Result<LakeSnapshot
     Ok(out)
 }
 
-fn table_info(conn: &Connection, t: &FoundTable) -> Result<TableInfo, EngineError> {
+/// Reads columns and statistics of one registered table (its view must exist).
+pub fn table_info(conn: &Connection, t: &FoundTable) -> Result<TableInfo, EngineError> {
     let ident = sql_ident(&t.name);
     let mut stmt = conn.prepare(&format!("DESCRIBE {ident}"))?;
     let mut rows = stmt.query([])?;
@@ -325,17 +396,19 @@ mod tests {
         std::fs::write(dir.join("Stores List.csv"), b"a\n1\n").unwrap();
         std::fs::write(dir.join("notes.txt"), b"x").unwrap();
         std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+        std::fs::write(dir.join(".hidden/x.parquet"), b"x").unwrap();
         let found = find_tables(&dir).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0].name, "stores_list");
-        assert_eq!(found[0].format, FileFormat::Csv);
-        assert_eq!(found[1].name, "sales");
-        assert_eq!(found[1].partition_keys, vec!["year", "month"]);
-        assert_eq!(found[1].integer_keys, vec!["year", "month"]);
+        assert_eq!(found[1].name, "stores_list");
+        assert_eq!(found[1].format, FileFormat::Csv);
+        assert_eq!(found[0].name, "sales");
+        assert_eq!(found[0].partition_keys, vec!["year", "month"]);
+        assert_eq!(found[0].integer_keys, vec!["year", "month"]);
         assert!(
-            view_sql(&found[1]).contains("hive_types = {'year': 'INTEGER', 'month': 'INTEGER'}")
+            view_sql(&found[0]).contains("hive_types = {'year': 'INTEGER', 'month': 'INTEGER'}")
         );
-        assert!(found[1].location.ends_with("sales/**/*.parquet"));
+        assert_eq!(found[0].files.len(), 1);
+        assert!(found[0].files[0].ends_with("sales/year=2024/month=01/a.parquet"));
     }
 }

@@ -11,13 +11,17 @@ use duckdb::types::Value;
 use duckdb::{ffi, Connection};
 
 use super::describe::Describer;
-use super::discover::{self, FoundTable};
+use super::refresh::{self, RefreshReport, Registered};
+use super::result_cache::{CachedResult, ResultCache, TeeSink};
+use super::s3;
 use super::sandbox::{self, SandboxConfig};
 use super::{
     CancelReason, CancelToken, Description, Engine, EngineError, EngineSession, ErrorKind,
     ParamValue, ResultSink,
 };
+use crate::catalog::registry::Registry;
 use crate::catalog::schema::LakeSnapshot;
+use crate::config::{S3Config, Source};
 
 /// Owns the raw database handle so that it is closed after every connection made from it.
 struct RawDb(ffi::duckdb_database);
@@ -37,10 +41,39 @@ struct Shared {
     /// Template connection: sessions are cloned from it.
     base: Mutex<Connection>,
     describer: Describer,
-    snapshot: RwLock<Arc<LakeSnapshot>>,
-    tables: Vec<FoundTable>,
+    lake: RwLock<Lake>,
+    registry: Registry,
+    results: ResultCache,
+    /// One refresh at a time.
+    refreshing: Mutex<()>,
     /// Declared last so it drops after the connections above.
     _db: RawDb,
+}
+
+/// What is registered now.
+#[derive(Default)]
+struct Lake {
+    tables: Vec<Registered>,
+    snapshot: Arc<LakeSnapshot>,
+    /// Lower-case table names, for the result cache.
+    names: std::collections::HashSet<String>,
+}
+
+impl Lake {
+    fn new(tables: Vec<Registered>) -> Self {
+        let snapshot = LakeSnapshot {
+            tables: tables.iter().map(|t| t.info.clone()).collect(),
+        };
+        let names = tables
+            .iter()
+            .map(|t| t.listed.name.to_lowercase())
+            .collect();
+        Self {
+            tables,
+            snapshot: Arc::new(snapshot),
+            names,
+        }
+    }
 }
 
 /// The DuckDB engine. Cheap to clone.
@@ -59,6 +92,12 @@ pub struct EngineOptions {
     pub data_dir: PathBuf,
     pub sandbox: SandboxConfig,
     pub setup: Vec<SetupFn>,
+    /// Every source, `data_dir` first.
+    pub sources: Vec<Source>,
+    pub s3: S3Config,
+    pub catalog_ttl: std::time::Duration,
+    pub result_cache_bytes: u64,
+    pub result_cache_ttl: std::time::Duration,
 }
 
 impl std::fmt::Debug for EngineOptions {
@@ -82,9 +121,25 @@ impl EngineOptions {
         let data_dir = data_dir
             .canonicalize()
             .unwrap_or_else(|_| data_dir.to_path_buf());
+        let mut sources = vec![Source::Local(data_dir.clone())];
+        sources.extend(cfg.sources.iter().cloned());
+        let extra_dirs = sources
+            .iter()
+            .skip(1)
+            .map(|s| match s {
+                Source::Local(p) => p
+                    .canonicalize()
+                    .unwrap_or_else(|_| p.clone())
+                    .to_string_lossy()
+                    .into_owned(),
+                Source::S3(u) => u.clone(),
+            })
+            .collect();
         Self {
             sandbox: SandboxConfig {
                 lake_dir: data_dir.clone(),
+                extra_dirs,
+                external_file_cache: cfg.external_file_cache,
                 temp_dir: cfg.temp_directory.clone(),
                 memory_limit: cfg.memory_limit.clone(),
                 threads: cfg.threads,
@@ -92,6 +147,11 @@ impl EngineOptions {
             },
             data_dir,
             setup: Vec::new(),
+            sources,
+            s3: cfg.s3.clone(),
+            catalog_ttl: cfg.catalog_ttl,
+            result_cache_bytes: cfg.result_cache_bytes,
+            result_cache_ttl: cfg.result_cache_ttl,
         }
     }
 }
@@ -108,13 +168,22 @@ impl DuckEngine {
         let db = RawDb(raw);
         // SAFETY: raw is a valid open database that outlives the connection (kept in Shared, dropped last).
         let base = unsafe { Connection::open_from_raw(raw) }?;
-        let tables = discover::find_tables(&opts.data_dir)?;
-        for t in &tables {
-            base.execute_batch(&discover::view_sql(t))?;
+        for stmt in sandbox::EARLY_STATEMENTS {
+            base.execute_batch(stmt)?;
         }
-        let snapshot = discover::snapshot(&base, &tables)?;
+        // The primary directory must be readable; other sources that fail are reported and skipped.
+        super::discover::list_local(&opts.data_dir)?;
+        let registry = Registry::new(opts.sources.clone(), opts.catalog_ttl);
+        let prefixes = registry.s3_prefixes();
+        if !prefixes.is_empty() {
+            s3::setup(&base, &opts.s3, &prefixes)?;
+        }
+        base.execute_batch(refresh::CREATE_ERRORS_TABLE)?;
+        let (found, errors) = registry.discover(&base, true);
+        let (tables, report) = refresh::apply(&base, &[], found, errors)?;
+        let lake = Lake::new(tables);
         for setup in &opts.setup {
-            for stmt in setup(&snapshot) {
+            for stmt in setup(&lake.snapshot) {
                 base.execute_batch(&stmt).map_err(|e| {
                     EngineError::internal(format!("engine setup failed at `{stmt}`: {e}"))
                 })?;
@@ -124,16 +193,19 @@ impl DuckEngine {
         // SAFETY: as above.
         let describer = unsafe { Describer::connect(raw) }?;
         tracing::info!(
-            tables = tables.len(),
-            dir = %opts.data_dir.display(),
+            tables = report.tables,
+            errors = report.errors,
+            sources = opts.sources.len(),
             "lake registered"
         );
         Ok(Self {
             shared: Arc::new(Shared {
                 base: Mutex::new(base),
                 describer,
-                snapshot: RwLock::new(Arc::new(snapshot)),
-                tables,
+                lake: RwLock::new(lake),
+                registry,
+                results: ResultCache::new(opts.result_cache_bytes, opts.result_cache_ttl),
+                refreshing: Mutex::new(()),
                 _db: db,
             }),
         })
@@ -141,7 +213,49 @@ impl DuckEngine {
 
     /// Names of the registered tables.
     pub fn table_names(&self) -> Vec<String> {
-        self.shared.tables.iter().map(|t| t.name.clone()).collect()
+        self.shared
+            .lake
+            .read()
+            .map(|l| l.tables.iter().map(|t| t.listed.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Lists the sources again (all of them when `force`, else those whose cached listing expired) and applies
+    /// what changed; stale descriptions and cached answers of touched tables are dropped.
+    pub fn refresh_lake(&self, force: bool) -> Result<RefreshReport, EngineError> {
+        let _one = self
+            .shared
+            .refreshing
+            .lock()
+            .map_err(|_| EngineError::internal("refresh lock poisoned"))?;
+        let old = self
+            .shared
+            .lake
+            .read()
+            .map(|l| l.tables.clone())
+            .map_err(|_| EngineError::internal("lake state poisoned"))?;
+        let (tables, report) = {
+            let base = self
+                .shared
+                .base
+                .lock()
+                .map_err(|_| EngineError::internal("engine base connection poisoned"))?;
+            let (found, errors) = self.shared.registry.discover(&base, force);
+            refresh::apply(&base, &old, found, errors)?
+        };
+        let touched = report.touched();
+        if !touched.is_empty() {
+            self.shared.describer.clear();
+            self.shared.results.invalidate_tables(&touched);
+            let mut lake = self
+                .shared
+                .lake
+                .write()
+                .map_err(|_| EngineError::internal("lake state poisoned"))?;
+            *lake = Lake::new(tables);
+            tracing::info!(?report, "lake refreshed");
+        }
+        Ok(report)
     }
 
     fn new_connection(&self) -> Result<Connection, EngineError> {
@@ -164,10 +278,14 @@ impl Engine for DuckEngine {
 
     fn snapshot(&self) -> Arc<LakeSnapshot> {
         self.shared
-            .snapshot
+            .lake
             .read()
-            .map(|s| s.clone())
+            .map(|l| l.snapshot.clone())
             .unwrap_or_default()
+    }
+
+    fn refresh(&self, force: bool) -> Result<RefreshReport, EngineError> {
+        self.refresh_lake(force)
     }
 }
 
@@ -240,6 +358,59 @@ impl EngineSession for DuckSession {
     }
 
     fn execute(
+        &self,
+        sql: &str,
+        params: &[ParamValue],
+        cancel: &CancelToken,
+        sink: &mut dyn ResultSink,
+    ) -> Result<u64, EngineError> {
+        if !params.is_empty() {
+            return self.execute_uncached(sql, params, cancel, sink);
+        }
+        let shared = &self.engine.shared;
+        if let Some(hit) = shared.results.get(sql) {
+            if !sink.columns(hit.columns.clone()) {
+                return Ok(0);
+            }
+            let mut rows = 0u64;
+            for b in &hit.batches {
+                rows += b.num_rows() as u64;
+                if !sink.batch(b.clone()) {
+                    break;
+                }
+            }
+            return Ok(rows);
+        }
+        let tables = match shared.lake.read() {
+            Ok(l) => shared.results.cacheable(sql, &l.names),
+            Err(_) => None,
+        };
+        let Some(tables) = tables else {
+            return self.execute_uncached(sql, params, cancel, sink);
+        };
+        let mut tee = TeeSink::new(sink, shared.results.max_entry());
+        let rows = self.execute_uncached(sql, params, cancel, &mut tee)?;
+        if !tee.incomplete {
+            shared.results.insert(
+                sql,
+                CachedResult {
+                    columns: tee.columns,
+                    batches: tee.batches,
+                    tables,
+                    bytes: tee.bytes,
+                },
+            );
+        }
+        Ok(rows)
+    }
+
+    fn cached(&self, sql: &str) -> bool {
+        self.engine.shared.results.contains(sql)
+    }
+}
+
+impl DuckSession {
+    fn execute_uncached(
         &self,
         sql: &str,
         params: &[ParamValue],

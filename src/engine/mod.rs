@@ -7,6 +7,9 @@ pub mod describe;
 pub mod discover;
 pub mod duck;
 pub mod error;
+pub mod refresh;
+pub mod result_cache;
+pub mod s3;
 pub mod sandbox;
 pub mod types;
 
@@ -16,6 +19,7 @@ pub use cancel::{CancelReason, CancelToken};
 pub use duckdb::arrow::array::RecordBatch;
 pub use duckdb::arrow::datatypes::SchemaRef;
 pub use error::{EngineError, ErrorKind};
+pub use refresh::RefreshReport;
 pub use types::{ColumnDesc, SqlType};
 
 use crate::catalog::schema::LakeSnapshot;
@@ -69,6 +73,13 @@ pub trait Engine: Send + Sync + 'static {
     fn open_session(&self) -> Result<Arc<dyn EngineSession>, EngineError>;
     /// The tables the lake holds, with statistics, as last discovered.
     fn snapshot(&self) -> Arc<LakeSnapshot>;
+    /// Looks at the sources again and applies what changed (`force`: ignore cached listings).
+    fn refresh(&self, _force: bool) -> Result<RefreshReport, EngineError> {
+        Err(EngineError::new(
+            ErrorKind::Unsupported,
+            "this engine cannot refresh its catalog",
+        ))
+    }
 }
 
 /// One client's connection to the engine. Every method blocks: call it from a blocking thread, never from an
@@ -84,4 +95,8 @@ pub trait EngineSession: Send + Sync {
         cancel: &CancelToken,
         sink: &mut dyn ResultSink,
     ) -> Result<u64, EngineError>;
+    /// True when `sql` (without parameters) would be answered from the result cache.
+    fn cached(&self, _sql: &str) -> bool {
+        false
+    }
 }

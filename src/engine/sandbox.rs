@@ -1,5 +1,6 @@
 //! Locks DuckDB down after the lake's views are registered, in this order: extension autoload/autoinstall and
-//! community extensions off; resource limits; `allowed_directories` = the lake plus the spill directory;
+//! community extensions off; resource limits; `allowed_directories` = the lake's directories and S3 prefixes plus
+//! the spill directory;
 //! `enable_external_access = false`; `lock_configuration = true`. After that no statement can change a setting.
 //! DuckDB's settings alone are not a sandbox: the guard validates every statement before it gets here.
 
@@ -14,11 +15,19 @@ use super::error::EngineError;
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     pub lake_dir: PathBuf,
+    /// More local directories and `s3://bucket/prefix/` URLs the lake's sources live in.
+    pub extra_dirs: Vec<String>,
+    /// Keep remote (S3) file blocks in memory between queries.
+    pub external_file_cache: bool,
     pub temp_dir: PathBuf,
     pub memory_limit: String,
     pub threads: u32,
     pub max_temp_directory_size: String,
 }
+
+/// Run first, before any secret exists (DuckDB refuses to change the secret manager once it was used):
+/// secrets live in memory only.
+pub const EARLY_STATEMENTS: &[&str] = &["SET allow_persistent_secrets = false"];
 
 /// The statements that lock the database down, in order.
 pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
@@ -33,8 +42,11 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
         "SET autoinstall_known_extensions = false".into(),
         "SET autoload_known_extensions = false".into(),
         "SET allow_community_extensions = false".into(),
-        "SET allow_persistent_secrets = false".into(),
         "SET parquet_metadata_cache = true".into(),
+        format!(
+            "SET enable_external_file_cache = {}",
+            cfg.external_file_cache
+        ),
         format!("SET memory_limit = {}", sql_literal(&cfg.memory_limit)),
         format!("SET threads = {}", cfg.threads),
         format!(
@@ -46,9 +58,12 @@ pub fn lockdown_statements(cfg: &SandboxConfig) -> Vec<String> {
             sql_literal(&cfg.max_temp_directory_size)
         ),
         format!(
-            "SET allowed_directories = [{}, {}]",
-            dir(&cfg.lake_dir),
-            dir(&cfg.temp_dir)
+            "SET allowed_directories = [{}]",
+            [dir(&cfg.lake_dir), dir(&cfg.temp_dir)]
+                .into_iter()
+                .chain(cfg.extra_dirs.iter().map(|d| dir(Path::new(d))))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         "SET enable_external_access = false".into(),
         "SET lock_configuration = true".into(),

@@ -66,6 +66,10 @@ pub fn check_table(
     if matches!(schema.as_str(), "" | "main" | "public") && allowed.contains(&name) {
         return Ok(());
     }
+    // Schema-qualified entries of the allow-list (the server's own `insights.catalog_errors`).
+    if !schema.is_empty() && allowed.contains(&shown) {
+        return Ok(());
+    }
     Err(GuardError::UnknownTable(shown))
 }
 

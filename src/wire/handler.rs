@@ -32,6 +32,7 @@ use super::types::{field_infos, pg_type};
 use super::{exec, params, ServerState};
 use crate::agent::marker::extract_question;
 use crate::agent::nl::{Intent, NlContext, NlError};
+use crate::engine::refresh::is_refresh_call;
 use crate::engine::{CancelToken, ColumnDesc, Description, EngineSession, SqlType};
 use crate::pgcompat::session::{self as sess, Reply, SessionCommand, SessionError, Settings};
 use crate::pgcompat::split;
@@ -86,13 +87,13 @@ impl Session {
 
     /// Checks one statement before it may reach the engine and returns the text to run (rewritten: row cap).
     pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
-        self.checked(sql, self.state.guard.check(sql))
+        self.checked(sql, self.state.guard().check(sql))
     }
 
     /// Checks SQL written by the NL engine: the same guard as users' SQL, with the NL row cap.
     pub fn check_nl_sql(&self, sql: &str) -> PgWireResult<String> {
         let cap = Some(self.state.config.max_rows_nl);
-        self.checked(sql, self.state.guard.check_with_cap(sql, cap))
+        self.checked(sql, self.state.guard().check_with_cap(sql, cap))
     }
 
     fn checked(
@@ -115,7 +116,7 @@ impl Session {
 
     /// Reads a plain-English question into checked SQL plus the notices that explain it.
     pub fn plan_question(&self, question: &str) -> PgWireResult<Answer> {
-        let nl = self.state.nl.clone();
+        let nl = self.state.nl();
         let ctx = NlContext {
             anchor: nl.model().latest_date(),
             previous: self.last_intent.lock().ok().and_then(|p| p.clone()),
@@ -168,6 +169,10 @@ pub struct Answer {
     pub notices: Vec<String>,
     pub intent: Intent,
 }
+
+/// Sent before an answer that comes from the result cache.
+const CACHED_NOTICE: &str =
+    "answer from the result cache (the lake has not changed since it was computed)";
 
 fn notice(text: &str) -> PgWireBackendMessage {
     PgWireBackendMessage::NoticeResponse(NoticeResponse::from(ErrorInfo::new(
@@ -393,6 +398,9 @@ impl ConnHandler {
         let Kind::Sql(sql) = stmt else {
             return Ok(());
         };
+        if self.session.engine.cached(sql) {
+            client.feed(notice(CACHED_NOTICE)).await?;
+        }
         let timeout = self.session.settings().statement_timeout();
         let started = exec::start(
             self.session.engine.clone(),
@@ -404,6 +412,31 @@ impl ConnHandler {
         )
         .await?;
         send_query_response(client, started.response, true).await
+    }
+
+    /// `SELECT insights.refresh()`: looks at every source again now and answers with what changed.
+    async fn run_refresh<C>(&self, client: &mut C) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let state = self.session.state.clone();
+        let report = tokio::task::spawn_blocking(move || state.refresh(true))
+            .await
+            .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))?
+            .map_err(|e| sqlstate::refresh_error(&e))?;
+        let resp = text_rows(
+            &["tables", "added", "removed", "changed", "errors"],
+            vec![vec![
+                report.tables.to_string(),
+                report.added.join(","),
+                report.removed.join(","),
+                report.changed.join(","),
+                report.errors.to_string(),
+            ]],
+        );
+        send_query_response(client, resp, true).await
     }
 
     /// Runs the statements of a simple query in order, stopping at the first error. Every statement is
@@ -472,6 +505,8 @@ impl ConnHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        // Asked before the query starts: once it ran, its answer is in the cache.
+        let cached = self.session.engine.cached(&answer.sql);
         let timeout = self.session.settings().statement_timeout();
         let started = exec::start(
             self.session.engine.clone(),
@@ -485,6 +520,10 @@ impl ConnHandler {
         for n in &answer.notices {
             client.feed(notice(n)).await?;
         }
+        if cached {
+            client.feed(notice(CACHED_NOTICE)).await?;
+        }
+
         self.session.remember(&answer.intent);
         Ok(started)
     }
@@ -533,9 +572,13 @@ impl SimpleQueryHandler for ConnHandler {
         }
         client.set_state(PgWireConnectionState::QueryInProgress);
         let mut status = client.transaction_status();
-        let result = match extract_question(&query.query) {
-            Some(question) => self.run_ask(client, &question, &status).await,
-            None => self.run_statements(client, &query.query, &mut status).await,
+        let result = if is_refresh_call(&query.query) {
+            self.run_refresh(client).await
+        } else {
+            match extract_question(&query.query) {
+                Some(question) => self.run_ask(client, &question, &status).await,
+                None => self.run_statements(client, &query.query, &mut status).await,
+            }
         };
         if let Err(e) = result {
             // A broken socket ends the connection; any other error is reported and the session goes on.

@@ -11,12 +11,13 @@ pub mod sqlstate;
 pub mod startup;
 pub mod types;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use crate::agent::nl::NlEngine;
 use crate::catalog::semantic::SemanticModel;
 use crate::config::Config;
-use crate::engine::Engine;
+use crate::engine::refresh::ERRORS_TABLE;
+use crate::engine::{Engine, EngineError, RefreshReport};
 use crate::guard::{Guard, Policy};
 
 /// The version we report: PostgreSQL 16 protocol and catalog semantics.
@@ -26,10 +27,12 @@ pub const SERVER_VERSION: &str = "16.6";
 pub struct ServerState {
     pub config: Config,
     pub engine: Arc<dyn Engine>,
-    /// The semantic NL→SQL engine over the catalog (a catalog file, or a model inferred from the schema).
-    pub nl: Arc<NlEngine>,
-    /// Validates every statement (users' and the NL engine's) before the engine sees it.
-    pub guard: Arc<Guard>,
+    /// The semantic NL→SQL engine over the catalog (a catalog file, or a model inferred from the schema);
+    /// replaced when a refresh changes the lake.
+    nl: RwLock<Arc<NlEngine>>,
+    /// Validates every statement (users' and the NL engine's) before the engine sees it; its allowed tables
+    /// follow the lake on refresh.
+    guard: RwLock<Arc<Guard>>,
     pub cancels: Arc<cancel::CancelRegistry>,
 }
 
@@ -43,24 +46,108 @@ impl ServerState {
         engine: Arc<dyn Engine>,
     ) -> Result<Arc<Self>, crate::guard::GuardError> {
         let snapshot = engine.snapshot();
-        let mut policy = Policy::for_tables(snapshot.tables.iter().map(|t| t.name.as_str()));
+        let mut policy = Policy::for_tables(
+            snapshot
+                .tables
+                .iter()
+                .map(|t| t.name.as_str())
+                .chain([ERRORS_TABLE]),
+        );
         policy.max_rows = Some(config.max_rows_sql);
         let guard = Arc::new(Guard::new(policy)?);
-        let model = SemanticModel::load_dir(&config.catalog_dir, &snapshot).unwrap_or_else(|e| {
+        let nl = Arc::new(Self::nl_engine(&config, &snapshot));
+        Ok(Arc::new(Self {
+            config,
+            engine,
+            nl: RwLock::new(nl),
+            guard: RwLock::new(guard),
+            cancels: Arc::new(cancel::CancelRegistry::default()),
+        }))
+    }
+
+    fn nl_engine(config: &Config, snapshot: &crate::catalog::schema::LakeSnapshot) -> NlEngine {
+        let model = SemanticModel::load_dir(&config.catalog_dir, snapshot).unwrap_or_else(|e| {
             tracing::warn!(cause = %e, dir = %config.catalog_dir.display(), "catalog file unusable; inferring the model from the schema");
-            SemanticModel::infer(&snapshot)
+            SemanticModel::infer(snapshot)
         });
         tracing::info!(
             measures = model.measures.len(),
             dimensions = model.dimensions.len(),
             "semantic model ready"
         );
-        Ok(Arc::new(Self {
-            config,
-            engine,
-            nl: Arc::new(NlEngine::new(Arc::new(model))),
-            guard,
-            cancels: Arc::new(cancel::CancelRegistry::default()),
-        }))
+        NlEngine::new(Arc::new(model))
     }
+
+    /// The guard for the lake as it is now.
+    pub fn guard(&self) -> Arc<Guard> {
+        match self.guard.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// The NL engine for the lake as it is now.
+    pub fn nl(&self) -> Arc<NlEngine> {
+        match self.nl.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// Refreshes the engine's catalog (blocking: call from a blocking thread); when tables were added, removed
+    /// or changed, the guard's allowed tables and the NL model follow.
+    pub fn refresh(&self, force: bool) -> Result<RefreshReport, RefreshError> {
+        let report = self.engine.refresh(force)?;
+        if report.touched().is_empty() {
+            return Ok(report);
+        }
+        let snapshot = self.engine.snapshot();
+        let mut policy = self.guard().policy().clone();
+        policy.allowed_tables = snapshot
+            .tables
+            .iter()
+            .map(|t| t.name.to_lowercase())
+            .chain([ERRORS_TABLE.to_owned()])
+            .collect();
+        let guard = Arc::new(Guard::new(policy)?);
+        let nl = Arc::new(Self::nl_engine(&self.config, &snapshot));
+        if let Ok(mut g) = self.guard.write() {
+            *g = guard;
+        }
+        if let Ok(mut n) = self.nl.write() {
+            *n = nl;
+        }
+        Ok(report)
+    }
+
+    /// Refreshes whenever the catalog TTL passes, for as long as the server runs.
+    pub fn spawn_refresher(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let state = Arc::downgrade(self);
+        let every = self
+            .config
+            .catalog_ttl
+            .max(std::time::Duration::from_secs(1));
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let Some(s) = state.upgrade() else { return };
+                match tokio::task::spawn_blocking(move || s.refresh(false)).await {
+                    Ok(Err(e)) => tracing::warn!(cause = %e, "scheduled catalog refresh failed"),
+                    Err(e) => tracing::warn!(cause = %e, "scheduled catalog refresh panicked"),
+                    Ok(Ok(_)) => {}
+                }
+            }
+        })
+    }
+}
+
+/// Why a refresh failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error("catalog refresh failed: {0}")]
+    Engine(#[from] EngineError),
+    #[error("catalog refresh failed: {0}")]
+    Guard(#[from] crate::guard::GuardError),
 }

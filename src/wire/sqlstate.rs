@@ -74,6 +74,15 @@ impl From<EngineError> for PgWireError {
     }
 }
 
+/// The error of a failed catalog refresh.
+pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
+    let code = match e {
+        super::RefreshError::Engine(e) => engine_code(e),
+        super::RefreshError::Guard(g) => g.sqlstate(),
+    };
+    user_error(code, e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
