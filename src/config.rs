@@ -55,6 +55,14 @@ pub struct RawConfig {
     pub max_rows_nl: Option<u64>,
     pub max_connections: Option<usize>,
     pub log_format: Option<String>,
+    /// OpenAI-compatible endpoint for the LLM fallback (none = offline only).
+    pub llm_base_url: Option<String>,
+    pub llm_model: Option<String>,
+    /// Prefer the `INSIGHTS_LLM_API_KEY` variable over writing the key in the file.
+    pub llm_api_key: Option<String>,
+    pub llm_timeout_ms: Option<u64>,
+    /// Directory whose `*.txt` prompt templates override the built-in ones.
+    pub prompts_dir: Option<PathBuf>,
 }
 
 /// The validated configuration the server runs with.
@@ -76,6 +84,28 @@ pub struct Config {
     pub max_connections: usize,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// The LLM fallback, when configured.
+    pub llm: Option<LlmConfig>,
+    pub prompts_dir: Option<PathBuf>,
+}
+
+/// How to reach the LLM used when the semantic engine cannot read a question.
+#[derive(Clone)]
+pub struct LlmConfig {
+    pub base_url: String,
+    pub model: String,
+    pub api_key: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for LlmConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Names of every key, used to read `INSIGHTS_<KEY>` variables.
@@ -92,6 +122,11 @@ const KEYS: &[&str] = &[
     "max_rows_nl",
     "max_connections",
     "log_format",
+    "llm_base_url",
+    "llm_model",
+    "llm_api_key",
+    "llm_timeout_ms",
+    "prompts_dir",
 ];
 
 impl RawConfig {
@@ -150,6 +185,11 @@ impl RawConfig {
             "max_rows_nl" => self.max_rows_nl = Some(num(value)?),
             "max_connections" => self.max_connections = Some(num(value)? as usize),
             "log_format" => self.log_format = Some(value.to_owned()),
+            "llm_base_url" => self.llm_base_url = Some(value.to_owned()),
+            "llm_model" => self.llm_model = Some(value.to_owned()),
+            "llm_api_key" => self.llm_api_key = Some(value.to_owned()),
+            "llm_timeout_ms" => self.llm_timeout_ms = Some(num(value)?),
+            "prompts_dir" => self.prompts_dir = Some(value.into()),
             other => {
                 return Err(ConfigError::Invalid {
                     key: other.to_owned(),
@@ -193,6 +233,15 @@ impl RawConfig {
             });
         }
         let timeout_ms = self.statement_timeout_ms.unwrap_or(60_000);
+        let llm = self
+            .llm_base_url
+            .filter(|u| !u.trim().is_empty())
+            .map(|base_url| LlmConfig {
+                base_url,
+                model: self.llm_model.unwrap_or_else(|| "gpt-4o-mini".into()),
+                api_key: self.llm_api_key.unwrap_or_default(),
+                timeout: Duration::from_millis(self.llm_timeout_ms.unwrap_or(20_000)),
+            });
         Ok(Config {
             listen,
             catalog_dir: self.catalog_dir.unwrap_or_else(|| PathBuf::from("catalog")),
@@ -210,6 +259,8 @@ impl RawConfig {
             max_rows_nl: self.max_rows_nl.unwrap_or(10_000),
             max_connections: self.max_connections.unwrap_or(256),
             log_format,
+            llm,
+            prompts_dir: self.prompts_dir,
         })
     }
 }

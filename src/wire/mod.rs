@@ -14,6 +14,7 @@ pub mod types;
 use std::sync::Arc;
 
 use crate::agent::nl::NlEngine;
+use crate::agent::pipeline::Agent;
 use crate::catalog::semantic::SemanticModel;
 use crate::config::Config;
 use crate::engine::Engine;
@@ -30,6 +31,8 @@ pub struct ServerState {
     pub nl: Arc<NlEngine>,
     /// Validates every statement (users' and the NL engine's) before the engine sees it.
     pub guard: Arc<Guard>,
+    /// The NL pipeline (router, generators, validator, summarizer, memory).
+    pub agent: Arc<Agent>,
     pub cancels: Arc<cancel::CancelRegistry>,
 }
 
@@ -55,11 +58,14 @@ impl ServerState {
             dimensions = model.dimensions.len(),
             "semantic model ready"
         );
+        let nl = Arc::new(NlEngine::new(Arc::new(model)));
+        let agent = Arc::new(Agent::new(&config, nl.clone(), snapshot));
         Ok(Arc::new(Self {
             config,
             engine,
-            nl: Arc::new(NlEngine::new(Arc::new(model))),
+            nl,
             guard,
+            agent,
             cancels: Arc::new(cancel::CancelRegistry::default()),
         }))
     }
