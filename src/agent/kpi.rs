@@ -6,7 +6,9 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::agent::nl::{lexer, sql, time, GroupKey, Intent, MeasureRef, Period, Shape};
 use crate::agent::summarize::{format_value, pct_change, sparkline, Table};
-use crate::catalog::semantic::{Aggregation, DimensionKind, Format, Grain, SemanticModel};
+use crate::catalog::semantic::{
+    pluralize, Aggregation, DimensionKind, Format, Grain, SemanticModel,
+};
 
 /// Why a summary could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -41,8 +43,12 @@ fn mentions(m: &crate::catalog::semantic::MeasureDef, word: &str) -> bool {
 
 fn roles(model: &SemanticModel) -> Result<Roles<'_>, KpiError> {
     let primary = model.default_measure().ok_or(KpiError::NoMeasure)?;
+    let counts = |m: &crate::catalog::semantic::MeasureDef| {
+        matches!(m.agg, Aggregation::CountDistinct | Aggregation::Count)
+            || (m.agg == Aggregation::Custom && m.expr.to_ascii_uppercase().starts_with("COUNT("))
+    };
     let distinct = |m: &&crate::catalog::semantic::MeasureDef| {
-        matches!(m.agg, Aggregation::CountDistinct | Aggregation::Count) && m.table == primary.table
+        counts(m) && m.format == Format::Count && m.table == primary.table
     };
     let count = model
         .measures
@@ -120,6 +126,25 @@ fn filters_of(model: &SemanticModel, question: &str) -> Vec<(String, String)> {
     out
 }
 
+/// A month bucket as a name: "8" → "August", "2023-08-01" → "August 2023"; other labels unchanged.
+fn month_label(raw: &str, year: Option<i32>) -> String {
+    if let Ok(m) = raw.parse::<u32>() {
+        if let Some(d) = NaiveDate::from_ymd_opt(2000, m, 1) {
+            return match year {
+                Some(y) => format!("{} {y}", d.format("%B")),
+                None => d.format("%B").to_string(),
+            };
+        }
+    }
+    if let Some(d) = raw
+        .get(..10)
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    {
+        return d.format("%B %Y").to_string();
+    }
+    raw.to_owned()
+}
+
 fn num(t: &Table, row: usize, col: &str) -> Option<f64> {
     let c = t.columns.iter().position(|(n, _)| n == col)?;
     t.rows.get(row)?.get(c)?.as_deref()?.parse().ok()
@@ -144,6 +169,11 @@ pub fn summarize(
     let r = roles(model)?;
     let period = period_of(question, anchor);
     let filters = filters_of(model, question);
+    // Month buckets carry no year: name it when the period lies within one year.
+    let year = period
+        .as_ref()
+        .filter(|p| p.start.year() == p.last_day().year())
+        .map(|p| p.start.year());
     let mut base = Intent::default();
     for (d, v) in &filters {
         base.add_filter(d, Some(v), false);
@@ -281,7 +311,8 @@ pub fn summarize(
             format!("{bottom} ({})", format_value(val(n - 1), pfmt)),
         ));
         ranks.push(format!(
-            "{top} led the {d}s with {} ({:.1}%), {bottom} trailed with {} ({:.1}%)",
+            "{top} led the {} with {} ({:.1}%), {bottom} trailed with {} ({:.1}%)",
+            pluralize(d),
             format_value(val(0), pfmt),
             share(val(0)),
             format_value(val(n - 1), pfmt),
@@ -302,7 +333,12 @@ pub fn summarize(
             .position(|(c, _)| *c == alias(r.primary))
             .unwrap_or(1);
         let series: Vec<(String, f64)> = (0..t.rows.len())
-            .filter_map(|i| Some((text(&t, i, 0), text(&t, i, vc).parse().ok()?)))
+            .filter_map(|i| {
+                Some((
+                    month_label(&text(&t, i, 0), year),
+                    text(&t, i, vc).parse().ok()?,
+                ))
+            })
             .collect();
         if series.len() >= 2 {
             let best = series
@@ -340,7 +376,7 @@ pub fn summarize(
         i.group_by.push(GroupKey::Grain(Grain::Month));
         i.periods = head.periods.clone();
         if let Ok((t, _)) = exec(&i) {
-            if let Some((who, when, dev)) = anomaly(&t, &alias(r.primary)) {
+            if let Some((who, when, dev)) = anomaly(&t, &alias(r.primary), year) {
                 let word = if dev < 0.0 { "drop" } else { "spike" };
                 rows.push((
                     "anomaly".into(),
@@ -375,12 +411,18 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// The most unusual (group, month) cell: each value against its group's median, adjusted for the month's
 /// median across groups (seasonality). Flagged beyond ±25 %.
-fn anomaly(t: &Table, measure: &str) -> Option<(String, String, f64)> {
+fn anomaly(t: &Table, measure: &str, year: Option<i32>) -> Option<(String, String, f64)> {
     let vc = t.columns.iter().position(|(c, _)| c == measure)?;
     let mc = t.columns.iter().position(|(c, _)| c == "month")?;
     let gc = (0..t.columns.len()).find(|c| *c != vc && *c != mc)?;
     let cells: Vec<(String, String, f64)> = (0..t.rows.len())
-        .filter_map(|i| Some((text(t, i, gc), text(t, i, mc), text(t, i, vc).parse().ok()?)))
+        .filter_map(|i| {
+            Some((
+                text(t, i, gc),
+                month_label(&text(t, i, mc), year),
+                text(t, i, vc).parse().ok()?,
+            ))
+        })
         .collect();
     let groups: std::collections::BTreeSet<&String> = cells.iter().map(|c| &c.0).collect();
     let gmed = |g: &str| median(cells.iter().filter(|c| c.0 == g).map(|c| c.2).collect());

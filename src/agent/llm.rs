@@ -86,7 +86,6 @@ fn retryable(e: &OpenAIError) -> bool {
         OpenAIError::ApiError(a) => {
             a.status_code.as_u16() == 429 || a.status_code.is_server_error()
         }
-        OpenAIError::Reqwest(r) => r.is_connect() || r.is_timeout(),
         _ => false,
     }
 }

@@ -55,7 +55,10 @@ fn exhausted_message(tried: &[Attempt]) -> String {
     let list: Vec<String> = tried
         .iter()
         .enumerate()
-        .map(|(i, a)| format!("{}) {} → {}", i + 1, a.sql, a.error))
+        .map(|(i, a)| {
+            let first_line = a.error.lines().next().unwrap_or_default();
+            format!("{}) {} → {}", i + 1, a.sql, first_line)
+        })
         .collect();
     format!(
         "could not write valid SQL for this question after {} attempts: {}",
@@ -331,6 +334,25 @@ impl Agent {
         formats: &[(String, Format)],
         sql: &str,
     ) -> Vec<String> {
+        // LLM SQL comes without formats: take them from catalog measures named like the columns.
+        let inferred: Vec<(String, Format)>;
+        let formats = if formats.is_empty() {
+            let model = self.nl.model();
+            inferred = table
+                .columns
+                .iter()
+                .filter_map(|(c, _)| {
+                    let m = model
+                        .measures
+                        .iter()
+                        .find(|m| m.column_alias() == *c || m.name == *c)?;
+                    Some((c.clone(), m.format))
+                })
+                .collect();
+            &inferred[..]
+        } else {
+            formats
+        };
         let narrative = self.polish(&narrate(table, formats)).await;
         let mut out = vec![narrative, interpretation.to_owned()];
         out.extend(notes.iter().cloned());
