@@ -92,7 +92,7 @@ pub enum Planned {
         interpretation: String,
         notes: Vec<String>,
         formats: Vec<(String, Format)>,
-        turn: Turn,
+        turn: Box<Turn>,
     },
     /// An answer computed already (KPI pack, help, forget): text columns and rows, with notices.
     Table {
@@ -250,11 +250,11 @@ impl Agent {
             notes.push("answered by the language model".into());
         }
         Planned::Query {
-            turn: Turn {
+            turn: Box::new(Turn {
                 question: question.to_owned(),
                 sql: g.sql.clone(),
                 intent: g.intent,
-            },
+            }),
             sql,
             interpretation: g.interpretation,
             notes,

@@ -194,7 +194,7 @@ impl Session {
     pub fn remember(&self, answer: &Answer) -> PgWireResult<()> {
         let mut conv = self.conversation()?;
         match &answer.planned {
-            Planned::Query { turn, .. } => conv.push(turn.clone()),
+            Planned::Query { turn, .. } => conv.push((**turn).clone()),
             Planned::Table { forget: true, .. } => conv = Conversation::default(),
             Planned::Table { .. } => return Ok(()),
         }

@@ -76,19 +76,6 @@ impl From<EngineError> for PgWireError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn engine_errors_get_their_sqlstate() {
-        let e = EngineError::from_message("Catalog Error: Table with name x does not exist!");
-        assert_eq!(engine_code(&e), UNDEFINED_TABLE);
-        let e = EngineError::new(ErrorKind::Timeout, "t");
-        assert_eq!(engine_code(&e), QUERY_CANCELED);
-    }
-}
-
 /// The SQLSTATE and message of an NL pipeline error.
 pub fn agent_error(e: crate::agent::pipeline::AgentError) -> PgWireError {
     use crate::agent::pipeline::AgentError as A;
@@ -121,4 +108,17 @@ pub fn agent_error(e: crate::agent::pipeline::AgentError) -> PgWireError {
         A::Internal(_) => INTERNAL_ERROR,
     };
     user_error(code, e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_get_their_sqlstate() {
+        let e = EngineError::from_message("Catalog Error: Table with name x does not exist!");
+        assert_eq!(engine_code(&e), UNDEFINED_TABLE);
+        let e = EngineError::new(ErrorKind::Timeout, "t");
+        assert_eq!(engine_code(&e), QUERY_CANCELED);
+    }
 }
