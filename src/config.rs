@@ -67,6 +67,14 @@ pub struct RawConfig {
     pub result_cache_ttl_secs: Option<u64>,
     /// DuckDB's in-memory cache of remote file blocks (default on).
     pub external_file_cache: Option<bool>,
+    /// OpenAI-compatible endpoint for the LLM fallback (none = offline only).
+    pub llm_base_url: Option<String>,
+    pub llm_model: Option<String>,
+    /// Prefer the `INSIGHTS_LLM_API_KEY` variable over writing the key in the file.
+    pub llm_api_key: Option<String>,
+    pub llm_timeout_ms: Option<u64>,
+    /// Directory whose `*.txt` prompt templates override the built-in ones.
+    pub prompts_dir: Option<PathBuf>,
 }
 
 /// The `[s3]` table: endpoint, region, credentials (else `AWS_*` environment variables), addressing.
@@ -148,6 +156,28 @@ pub struct Config {
     pub result_cache_bytes: u64,
     pub result_cache_ttl: Duration,
     pub external_file_cache: bool,
+    /// The LLM fallback, when configured.
+    pub llm: Option<LlmConfig>,
+    pub prompts_dir: Option<PathBuf>,
+}
+
+/// How to reach the LLM used when the semantic engine cannot read a question.
+#[derive(Clone)]
+pub struct LlmConfig {
+    pub base_url: String,
+    pub model: String,
+    pub api_key: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for LlmConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Names of every key, used to read `INSIGHTS_<KEY>` variables.
@@ -168,6 +198,11 @@ const KEYS: &[&str] = &[
     "catalog_ttl_secs",
     "result_cache_mb",
     "result_cache_ttl_secs",
+    "llm_base_url",
+    "llm_model",
+    "llm_api_key",
+    "llm_timeout_ms",
+    "prompts_dir",
 ];
 
 impl RawConfig {
@@ -239,6 +274,11 @@ impl RawConfig {
             "catalog_ttl_secs" => self.catalog_ttl_secs = Some(num(value)?),
             "result_cache_mb" => self.result_cache_mb = Some(num(value)?),
             "result_cache_ttl_secs" => self.result_cache_ttl_secs = Some(num(value)?),
+            "llm_base_url" => self.llm_base_url = Some(value.to_owned()),
+            "llm_model" => self.llm_model = Some(value.to_owned()),
+            "llm_api_key" => self.llm_api_key = Some(value.to_owned()),
+            "llm_timeout_ms" => self.llm_timeout_ms = Some(num(value)?),
+            "prompts_dir" => self.prompts_dir = Some(value.into()),
             other => {
                 return Err(ConfigError::Invalid {
                     key: other.to_owned(),
@@ -305,6 +345,15 @@ impl RawConfig {
             .iter()
             .map(|s| Source::parse(s))
             .collect();
+        let llm = self
+            .llm_base_url
+            .filter(|u| !u.trim().is_empty())
+            .map(|base_url| LlmConfig {
+                base_url,
+                model: self.llm_model.unwrap_or_else(|| "gpt-4o-mini".into()),
+                api_key: self.llm_api_key.unwrap_or_default(),
+                timeout: Duration::from_millis(self.llm_timeout_ms.unwrap_or(20_000)),
+            });
         Ok(Config {
             listen,
             catalog_dir: self.catalog_dir.unwrap_or_else(|| PathBuf::from("catalog")),
@@ -328,6 +377,8 @@ impl RawConfig {
             result_cache_bytes: self.result_cache_mb.unwrap_or(256) * 1024 * 1024,
             result_cache_ttl: Duration::from_secs(self.result_cache_ttl_secs.unwrap_or(600)),
             external_file_cache: self.external_file_cache.unwrap_or(true),
+            llm,
+            prompts_dir: self.prompts_dir,
         })
     }
 }

@@ -49,6 +49,9 @@ enum Command {
         /// TOML configuration file.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Durable conversation thread (as `SET insights.thread`), for multi-turn use from scripts.
+        #[arg(long)]
+        thread: Option<String>,
     },
     /// Generate the deterministic demo retail lake.
     /// Manage the running server's catalog.
@@ -130,7 +133,8 @@ fn run(cli: Cli) -> Result<()> {
             question,
             data,
             config,
-        } => ask(config, data, &question),
+            thread,
+        } => ask(config, data, &question, thread),
         Command::Catalog {
             action: CatalogAction::Refresh { server, user },
         } => catalog_refresh(&server, &user),
@@ -230,8 +234,15 @@ fn load_config(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<config:
     Ok(raw.build()?)
 }
 
-fn ask(config: Option<PathBuf>, data: Option<PathBuf>, question: &str) -> Result<()> {
+fn ask(
+    config: Option<PathBuf>,
+    data: Option<PathBuf>,
+    question: &str,
+    thread: Option<String>,
+) -> Result<()> {
+    use retail_insights::agent::pipeline::Planned;
     use retail_insights::engine::{CancelToken, CollectSink};
+    use retail_insights::pgcompat::session::{SessionCommand, THREAD_SETTING};
     use retail_insights::wire::handler::Session;
     let cfg = load_config(config, data)?;
     if std::env::var_os("INSIGHTS_LOG").is_some() {
@@ -241,28 +252,54 @@ fn ask(config: Option<PathBuf>, data: Option<PathBuf>, question: &str) -> Result
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let state = wire::ServerState::new(cfg, Arc::new(engine))?;
     let session = Session::new(state.clone(), state.engine.open_session()?);
-    let answer = match session.plan_question(question) {
-        Ok(a) => a,
-        Err(e) => {
-            let info: pgwire::error::ErrorInfo = e.into();
-            println!("{}", info.message);
-            if let Some(h) = info.hint {
-                println!("{h}");
-            }
-            anyhow::bail!("question not answered ({})", info.code);
+    if let Some(t) = thread {
+        session
+            .settings()
+            .apply(&SessionCommand::Set {
+                name: THREAD_SETTING.into(),
+                value: Some(t),
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let report = |e: pgwire::error::PgWireError| -> anyhow::Error {
+        let info: pgwire::error::ErrorInfo = e.into();
+        println!("{}", info.message);
+        if let Some(h) = &info.hint {
+            println!("{h}");
         }
+        anyhow::anyhow!("question not answered ({})", info.code)
     };
-    let mut sink = CollectSink::default();
-    session
-        .engine
-        .execute(&answer.sql, &[], &CancelToken::new(), &mut sink)?;
-    println!(
-        "{}",
-        duckdb::arrow::util::pretty::pretty_format_batches(&sink.batches)?
-    );
-    for n in &answer.notices {
+    let answer = rt
+        .block_on(session.plan_question(question))
+        .map_err(report)?;
+    let notices = rt
+        .block_on(session.answer_notices(&answer))
+        .map_err(report)?;
+    match &answer.planned {
+        Planned::Query { sql, .. } => {
+            let mut sink = CollectSink::default();
+            session
+                .engine
+                .execute(sql, &[], &CancelToken::new(), &mut sink)?;
+            println!(
+                "{}",
+                duckdb::arrow::util::pretty::pretty_format_batches(&sink.batches)?
+            );
+        }
+        Planned::Table { columns, rows, .. } => {
+            println!("{}", columns.join(" | "));
+            for r in rows {
+                println!("{}", r.join(" | "));
+            }
+        }
+    }
+    for n in &notices {
         println!("NOTICE: {n}");
     }
+    session.remember(&answer).map_err(report)?;
     Ok(())
 }
 

@@ -1,5 +1,14 @@
-//! Natural-language questions: finding the `/*ask*/` marker in a statement ([`marker`]) and the offline,
-//! deterministic semantic NL→SQL engine ([`nl`]) that answers them from the catalog.
+//! Natural-language questions: the `/*ask*/` marker ([`marker`]), the offline semantic NL→SQL engine ([`nl`]) and
+//! the agent pipeline around it ([`pipeline`]: router, generators, validator, summarizer, KPI pack, memory).
 
+pub mod context;
+pub mod generate;
+pub mod kpi;
+pub mod llm;
 pub mod marker;
+pub mod memory;
 pub mod nl;
+pub mod pipeline;
+pub mod router;
+pub mod summarize;
+pub mod validate;

@@ -59,7 +59,15 @@ pub enum SessionError {
 }
 
 /// Session settings with their defaults and descriptions; names are lower case.
+/// The durable conversation thread of `/*ask*/` questions (owned by the agent pipeline's memory).
+pub const THREAD_SETTING: &str = "insights.thread";
+
 const SETTINGS: &[(&str, &str, &str)] = &[
+    (
+        THREAD_SETTING,
+        "",
+        "Names the durable conversation thread of /*ask*/ questions (empty: this connection only).",
+    ),
     (
         "application_name",
         "",

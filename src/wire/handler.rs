@@ -31,7 +31,8 @@ use super::sqlstate::{self, user_error};
 use super::types::{field_infos, pg_type};
 use super::{exec, params, ServerState};
 use crate::agent::marker::extract_question;
-use crate::agent::nl::{Intent, NlContext, NlError};
+use crate::agent::memory::Conversation;
+use crate::agent::pipeline::{Exec, Planned};
 use crate::engine::refresh::is_refresh_call;
 use crate::engine::{CancelToken, ColumnDesc, Description, EngineSession, SqlType};
 use crate::pgcompat::session::{self as sess, Reply, SessionCommand, SessionError, Settings};
@@ -48,8 +49,8 @@ pub struct Session {
     pub cancel: CancelToken,
     settings: Mutex<Settings>,
     user: Mutex<String>,
-    /// The last answered question's intent, for follow-ups ("and in 2024?").
-    last_intent: Mutex<Option<Intent>>,
+    /// This connection's conversation, for follow-ups ("and in 2024?") when no named thread is set.
+    conversation: Mutex<Conversation>,
     /// The backend key, to unregister from the cancel registry when the connection ends.
     key: Mutex<Option<(i32, Bytes)>>,
 }
@@ -63,7 +64,7 @@ impl Session {
             cancel: CancelToken::new(),
             settings: Mutex::new(settings),
             user: Mutex::new(String::new()),
-            last_intent: Mutex::new(None),
+            conversation: Mutex::new(Conversation::default()),
             key: Mutex::new(None),
         }
     }
@@ -114,60 +115,129 @@ impl Session {
         }
     }
 
-    /// Reads a plain-English question into checked SQL plus the notices that explain it.
-    pub fn plan_question(&self, question: &str) -> PgWireResult<Answer> {
-        let nl = self.state.nl();
-        let ctx = NlContext {
-            anchor: nl.model().latest_date(),
-            previous: self.last_intent.lock().ok().and_then(|p| p.clone()),
-        };
-        let plan = nl.plan(question, &ctx).map_err(|e| match e {
-            NlError::Refuse { reason } => user_error(sqlstate::INSUFFICIENT_PRIVILEGE, reason),
-            NlError::Clarify {
-                message,
-                suggestions,
-            } => {
-                let hint = if suggestions.is_empty() {
-                    "Ask /*ask: what can you answer? */ for the measures and dimensions I know."
-                        .to_owned()
-                } else {
-                    format!(
-                        "Questions I can answer: {}",
-                        suggestions
-                            .iter()
-                            .map(|s| format!("\"{s}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                sqlstate::user_error_hint(sqlstate::NEEDS_CLARIFICATION, message, hint)
-            }
-        })?;
-        let sql = self.check_nl_sql(&plan.sql)?;
-        let mut notices = vec![plan.interpretation.clone()];
-        notices.extend(plan.notes.iter().cloned());
-        notices.push(format!("SQL: {}", plan.sql));
-        Ok(Answer {
-            sql,
-            notices,
-            intent: plan.intent,
-        })
+    /// Runs checked SQL for the NL pipeline on this session's engine.
+    fn exec(&self) -> Exec {
+        Exec {
+            engine: self.engine.clone(),
+            guard: self.state.guard(),
+            cap: self.state.config.max_rows_nl,
+            cancel: self.cancel.clone(),
+        }
     }
 
-    /// Remembers an answered question for follow-ups.
-    pub fn remember(&self, intent: &Intent) {
-        if let Ok(mut p) = self.last_intent.lock() {
-            *p = Some(intent.clone());
+    /// The named thread set with `SET insights.thread`, if any.
+    fn thread(&self) -> Option<String> {
+        self.settings()
+            .get(sess::THREAD_SETTING)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// The conversation so far: the named thread's (from the store) or this connection's.
+    fn conversation(&self) -> PgWireResult<Conversation> {
+        match self.thread() {
+            Some(t) => self
+                .state
+                .agent()
+                .load_thread(&t)
+                .map_err(sqlstate::agent_error),
+            None => Ok(self
+                .conversation
+                .lock()
+                .map(|c| c.clone())
+                .unwrap_or_default()),
+        }
+    }
+
+    /// Reads a plain-English question through the agent pipeline into what to send.
+    pub async fn plan_question(&self, question: &str) -> PgWireResult<Answer> {
+        let conv = self.conversation()?;
+        let planned = self
+            .state
+            .agent()
+            .plan(question, &conv, &self.exec())
+            .await
+            .map_err(|e| {
+                tracing::info!(question = %question, error = %e, "question not answered");
+                sqlstate::agent_error(e)
+            })?;
+        Ok(Answer { planned })
+    }
+
+    /// The notices of an answer. A query's result is materialized (capped at the NL row cap) to summarize it.
+    pub async fn answer_notices(&self, answer: &Answer) -> PgWireResult<Vec<String>> {
+        match &answer.planned {
+            Planned::Table { notices, .. } => Ok(notices.clone()),
+            Planned::Query {
+                sql,
+                interpretation,
+                notes,
+                formats,
+                turn,
+            } => {
+                let exec = self.exec();
+                let to_run = sql.clone();
+                let table = tokio::task::spawn_blocking(move || exec.run_checked(&to_run))
+                    .await
+                    .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))?
+                    .map_err(|e| user_error(sqlstate::DATA_EXCEPTION, e))?;
+                Ok(self
+                    .state
+                    .agent()
+                    .notices(&table, interpretation, notes, formats, &turn.sql)
+                    .await)
+            }
+        }
+    }
+
+    /// Remembers an answered question for follow-ups (or forgets the conversation).
+    pub fn remember(&self, answer: &Answer) -> PgWireResult<()> {
+        let mut conv = self.conversation()?;
+        match &answer.planned {
+            Planned::Query { turn, .. } => conv.push((**turn).clone()),
+            Planned::Table { forget: true, .. } => conv = Conversation::default(),
+            Planned::Table { .. } => return Ok(()),
+        }
+        match self.thread() {
+            Some(t) => self
+                .state
+                .agent()
+                .save_thread(&t, &conv)
+                .map_err(sqlstate::agent_error),
+            None => {
+                if let Ok(mut c) = self.conversation.lock() {
+                    *c = conv;
+                }
+                Ok(())
+            }
         }
     }
 }
 
-/// A question read into SQL.
+/// A question planned by the agent pipeline.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    pub sql: String,
-    pub notices: Vec<String>,
-    pub intent: Intent,
+    pub planned: Planned,
+}
+
+impl Answer {
+    /// The answer's row shape without running it (a precomputed table's columns are text).
+    fn describe(&self, engine: &Arc<dyn EngineSession>) -> PgWireResult<Description> {
+        match &self.planned {
+            Planned::Query { sql, .. } => Ok(engine.describe(sql)?),
+            Planned::Table { columns, .. } => Ok(Description {
+                params: vec![],
+                columns: columns
+                    .iter()
+                    .map(|c| ColumnDesc {
+                        name: c.clone(),
+                        ty: SqlType::Text,
+                    })
+                    .collect(),
+            }),
+        }
+    }
 }
 
 /// Sent before an answer that comes from the result cache.
@@ -488,44 +558,54 @@ impl ConnHandler {
                 "current transaction is aborted, commands ignored until end of transaction block",
             ));
         }
-        let answer = self.session.plan_question(question)?;
-        let started = self.start_answer(client, &answer, Vec::new()).await?;
-        send_query_response(client, started.response, true).await
+        let answer = self.session.plan_question(question).await?;
+        let response = self.start_answer(client, &answer, Vec::new()).await?;
+        send_query_response(client, response, true).await
     }
 
-    /// Sends an answer's notices and starts its query.
+    /// Sends an answer's notices (the summary of its rows first) and starts sending its rows.
     async fn start_answer<C>(
         &self,
         client: &mut C,
         answer: &Answer,
         binary: Vec<bool>,
-    ) -> PgWireResult<exec::Started>
+    ) -> PgWireResult<QueryResponse>
     where
         C: Sink<PgWireBackendMessage> + Unpin + Send,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        // Asked before the query starts: once it ran, its answer is in the cache.
-        let cached = self.session.engine.cached(&answer.sql);
-        let timeout = self.session.settings().statement_timeout();
-        let started = exec::start(
-            self.session.engine.clone(),
-            self.session.cancel.clone(),
-            answer.sql.clone(),
-            Vec::new(),
-            binary,
-            timeout,
-        )
-        .await?;
-        for n in &answer.notices {
+        let notices = self.session.answer_notices(answer).await?;
+        let mut cached = false;
+        let response = match &answer.planned {
+            Planned::Query { sql, .. } => {
+                // Asked before the query starts: once it ran, its answer is in the cache.
+                cached = self.session.engine.cached(sql);
+                let timeout = self.session.settings().statement_timeout();
+                exec::start(
+                    self.session.engine.clone(),
+                    self.session.cancel.clone(),
+                    sql.clone(),
+                    Vec::new(),
+                    binary,
+                    timeout,
+                )
+                .await?
+                .response
+            }
+            Planned::Table { columns, rows, .. } => {
+                let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+                text_rows(&names, rows.clone())
+            }
+        };
+        for n in &notices {
             client.feed(notice(n)).await?;
         }
         if cached {
             client.feed(notice(CACHED_NOTICE)).await?;
         }
-
-        self.session.remember(&answer.intent);
-        Ok(started)
+        self.session.remember(answer)?;
+        Ok(response)
     }
 
     /// Sends ParameterStatus after SET/RESET of a reported setting, as PostgreSQL does.
@@ -655,10 +735,10 @@ impl QueryParser for StatementParser {
             })));
         }
         if let Some(question) = extract_question(sql) {
-            let answer = self.session.plan_question(&question)?;
+            let answer = self.session.plan_question(&question).await?;
             let engine = self.session.engine.clone();
-            let to_describe = answer.sql.clone();
-            let desc = tokio::task::spawn_blocking(move || engine.describe(&to_describe))
+            let to_describe = answer.clone();
+            let desc = tokio::task::spawn_blocking(move || to_describe.describe(&engine))
                 .await
                 .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
             return Ok(Some(Arc::new(Prepared {
@@ -742,8 +822,8 @@ impl ExtendedQueryHandler for ConnHandler {
             Kind::Empty => Ok(Response::EmptyQuery),
             Kind::Ask(answer) => {
                 let flags = binary_flags(&portal.result_column_format, prepared.desc.columns.len());
-                let started = self.start_answer(client, answer, flags).await?;
-                Ok(Response::Query(started.response))
+                let response = self.start_answer(client, answer, flags).await?;
+                Ok(Response::Query(response))
             }
             Kind::Session(cmd) => {
                 let reply = self.session.settings().apply(cmd).map_err(session_error)?;

@@ -14,6 +14,7 @@ pub mod types;
 use std::sync::{Arc, RwLock};
 
 use crate::agent::nl::NlEngine;
+use crate::agent::pipeline::Agent;
 use crate::catalog::semantic::SemanticModel;
 use crate::config::Config;
 use crate::engine::refresh::ERRORS_TABLE;
@@ -33,6 +34,8 @@ pub struct ServerState {
     /// Validates every statement (users' and the NL engine's) before the engine sees it; its allowed tables
     /// follow the lake on refresh.
     guard: RwLock<Arc<Guard>>,
+    /// The NL pipeline (router, generators, validator, summarizer, memory); rebuilt with the NL engine.
+    agent: RwLock<Arc<Agent>>,
     pub cancels: Arc<cancel::CancelRegistry>,
 }
 
@@ -56,11 +59,13 @@ impl ServerState {
         policy.max_rows = Some(config.max_rows_sql);
         let guard = Arc::new(Guard::new(policy)?);
         let nl = Arc::new(Self::nl_engine(&config, &snapshot));
+        let agent = Arc::new(Agent::new(&config, nl.clone(), snapshot));
         Ok(Arc::new(Self {
             config,
             engine,
             nl: RwLock::new(nl),
             guard: RwLock::new(guard),
+            agent: RwLock::new(agent),
             cancels: Arc::new(cancel::CancelRegistry::default()),
         }))
     }
@@ -81,6 +86,14 @@ impl ServerState {
     /// The guard for the lake as it is now.
     pub fn guard(&self) -> Arc<Guard> {
         match self.guard.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    /// The NL pipeline for the lake as it is now.
+    pub fn agent(&self) -> Arc<Agent> {
+        match self.agent.read() {
             Ok(g) => g.clone(),
             Err(p) => p.into_inner().clone(),
         }
@@ -111,6 +124,10 @@ impl ServerState {
             .collect();
         let guard = Arc::new(Guard::new(policy)?);
         let nl = Arc::new(Self::nl_engine(&self.config, &snapshot));
+        let agent = Arc::new(Agent::new(&self.config, nl.clone(), snapshot));
+        if let Ok(mut a) = self.agent.write() {
+            *a = agent;
+        }
         if let Ok(mut g) = self.guard.write() {
             *g = guard;
         }

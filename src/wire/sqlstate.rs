@@ -25,6 +25,8 @@ pub const IO_ERROR: &str = "58030";
 pub const INVALID_PARAMETER_VALUE: &str = "22023";
 pub const PROTOCOL_VIOLATION: &str = "08P01";
 pub const INTERNAL_ERROR: &str = "XX000";
+/// The configured language model could not be reached (system_error class).
+pub const LLM_UNAVAILABLE: &str = "58000";
 /// A plain-English question the engine could not read with confidence (class 42: the request cannot run).
 pub const NEEDS_CLARIFICATION: &str = "42000";
 
@@ -79,6 +81,40 @@ pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
     let code = match e {
         super::RefreshError::Engine(e) => engine_code(e),
         super::RefreshError::Guard(g) => g.sqlstate(),
+    };
+    user_error(code, e.to_string())
+}
+
+/// The SQLSTATE and message of an NL pipeline error.
+pub fn agent_error(e: crate::agent::pipeline::AgentError) -> PgWireError {
+    use crate::agent::pipeline::AgentError as A;
+    let code = match &e {
+        A::Refuse(_) => INSUFFICIENT_PRIVILEGE,
+        A::OutOfScope(_) | A::Exhausted(_) => NEEDS_CLARIFICATION,
+        A::Clarify {
+            message,
+            suggestions,
+        } => {
+            let hint = if suggestions.is_empty() {
+                "Ask /*ask: what can you answer? */ for the measures and dimensions I know."
+                    .to_owned()
+            } else {
+                format!(
+                    "Questions I can answer: {}",
+                    suggestions
+                        .iter()
+                        .map(|s| format!("\"{s}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return user_error_hint(NEEDS_CLARIFICATION, message.clone(), hint);
+        }
+        A::Llm(_) => LLM_UNAVAILABLE,
+        A::Check(_) => INSUFFICIENT_PRIVILEGE,
+        A::Kpi(_) => DATA_EXCEPTION,
+        A::Memory(_) => IO_ERROR,
+        A::Internal(_) => INTERNAL_ERROR,
     };
     user_error(code, e.to_string())
 }
