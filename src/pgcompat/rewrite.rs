@@ -309,6 +309,134 @@ impl Rule for RegexSearch {
     }
 }
 
+/// `FROM generate_series(...) s` / `unnest(...) x`: in PostgreSQL the alias of a scalar-returning function names
+/// its column too, so `s` is the value; in DuckDB it names only the table (so `s` is a struct). Adds the column
+/// alias: `generate_series(...) s(s)`. Does not bridge `WITH ORDINALITY` or multi-column functions.
+struct FunctionAlias;
+
+impl Rule for FunctionAlias {
+    fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
+        let mut out: Vec<Tok> = Vec::with_capacity(toks.len() + 2);
+        let mut i = 0;
+        while i < toks.len() {
+            let is_fn = toks[i].is_word("generate_series") || toks[i].is_word("unnest");
+            let in_from = out
+                .iter()
+                .rev()
+                .find(|t| !matches!(t, Tok::Space(_)))
+                .is_some_and(|t| t.is_word("from") || t.is_word("join") || t.is_sym(","));
+            if is_fn && in_from {
+                if let Some(open) = next_solid(&toks, i + 1).filter(|&o| toks[o].is_sym("(")) {
+                    let mut depth = 0;
+                    let mut close = None;
+                    for (j, t) in toks.iter().enumerate().skip(open) {
+                        if t.is_sym("(") {
+                            depth += 1;
+                        } else if t.is_sym(")") {
+                            depth -= 1;
+                            if depth == 0 {
+                                close = Some(j);
+                                break;
+                            }
+                        }
+                    }
+                    if let Some(c) = close {
+                        let mut a = next_solid(&toks, c + 1);
+                        if a.is_some_and(|x| toks[x].is_word("as")) {
+                            a = a.and_then(|x| next_solid(&toks, x + 1));
+                        }
+                        let alias = a.filter(|&x| match &toks[x] {
+                            Tok::Word(w) => !is_clause_keyword(w) && !w.eq_ignore_ascii_case("with"),
+                            Tok::Quoted(_) => true,
+                            _ => false,
+                        });
+                        if let Some(x) = alias {
+                            if !next_solid(&toks, x + 1).is_some_and(|n| toks[n].is_sym("(")) {
+                                out.extend(toks[i..=x].iter().cloned());
+                                out.push(Tok::Word(format!("({})", toks[x].text())));
+                                i = x + 1;
+                                continue;
+                            }
+                        }
+                    }
+                }
+            }
+            out.push(toks[i].clone());
+            i += 1;
+        }
+        out
+    }
+}
+
+/// PostgreSQL array literals of numbers, `'{1,2}'` (psql compares `polroles = '{0}'`; drivers cast
+/// `'{1,5}'::int[]`), → DuckDB's list text `'[1,2]'`, which casts to a list. Only literals made of digits, commas
+/// and spaces inside braces are touched; text arrays (`'{a,b}'`) are not bridged.
+struct ArrayLiteral;
+
+impl Rule for ArrayLiteral {
+    fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
+        toks.into_iter()
+            .map(|t| match &t {
+                Tok::Str(s) => {
+                    let inner = s.strip_prefix("'{").and_then(|r| r.strip_suffix("}'"));
+                    match inner {
+                        Some(body) if body.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b' ' || b == b'-') => {
+                            Tok::Str(format!("'[{body}]'"))
+                        }
+                        _ => t,
+                    }
+                }
+                _ => t,
+            })
+            .collect()
+    }
+}
+
+/// `CAST(expr AS regclass)` → `pg_insights_regclass(expr)`: a name (e.g. Metabase's
+/// `cast(format('%I.%I', schema, table) as regclass)`) is looked up in the emulated pg_class, a number is kept.
+/// `expr::regclass` on a non-literal is not bridged (it stays an INTEGER cast).
+struct CastRegclass;
+
+impl Rule for CastRegclass {
+    fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
+        let mut toks = toks;
+        let mut i = 0;
+        while i < toks.len() {
+            if toks[i].is_word("cast") {
+                if let Some(open) = next_solid(&toks, i + 1).filter(|&o| toks[o].is_sym("(")) {
+                    let mut depth = 0;
+                    let mut as_at = None;
+                    let mut close = None;
+                    for j in open..toks.len() {
+                        if toks[j].is_sym("(") {
+                            depth += 1;
+                        } else if toks[j].is_sym(")") {
+                            depth -= 1;
+                            if depth == 0 {
+                                close = Some(j);
+                                break;
+                            }
+                        } else if depth == 1 && toks[j].is_word("as") {
+                            as_at = Some(j);
+                        }
+                    }
+                    if let (Some(a), Some(c)) = (as_at, close) {
+                        let ty = next_solid(&toks, a + 1);
+                        if ty.is_some_and(|t| toks[t].is_word("regclass") && next_solid(&toks, t + 1) == Some(c)) {
+                            let mut replaced: Vec<Tok> = vec![Tok::Word("pg_insights_regclass".into())];
+                            replaced.extend(toks[open..a].iter().cloned());
+                            replaced.push(Tok::Sym(")".into()));
+                            toks.splice(i..=c, replaced);
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        toks
+    }
+}
+
 /// `information_schema.tables` (and the other emulated views) → `pg_infoschema_tables`, the emulation built
 /// from the lake (DuckDB will not let us replace its own `information_schema`). An unaliased reference gets the
 /// view's name as alias so `tables.table_name` keeps working. Views not emulated go to DuckDB's own.
@@ -390,12 +518,15 @@ pub fn rewrite(sql: &str) -> String {
     let lower = sql.to_ascii_lowercase();
     let relevant = [
         "pg_catalog", "operator", "collate", "::reg", ":: reg", "information_schema", "current_setting", "set_config",
-        "pg_settings", "~",
+        "pg_settings", "~", "generate_series", "unnest", "'{", "regclass",
     ];
     if !relevant.iter().any(|k| lower.contains(k)) {
         return sql.to_owned();
     }
-    let rules: [&dyn Rule; 7] = [
+    let rules: [&dyn Rule; 10] = [
+        &ArrayLiteral,
+        &CastRegclass,
+        &FunctionAlias,
         &StripCatalogQualifier,
         &OperatorSyntax,
         &RegexSearch,
@@ -418,6 +549,18 @@ mod tests {
         assert_eq!(
             rewrite(sql),
             "SELECT c.oid FROM pg_class c WHERE c.relname  ~ '(?s).*(?:^(sales)$).*'  AND pg_table_is_visible(c.oid)"
+        );
+    }
+
+    #[test]
+    fn function_alias_names_the_column() {
+        assert_eq!(
+            rewrite("SELECT s FROM generate_series(1, 3) s"),
+            "SELECT s FROM generate_series(1, 3) s(s)"
+        );
+        assert_eq!(
+            rewrite("SELECT x FROM unnest([1]) AS x(x)"),
+            "SELECT x FROM unnest([1]) AS x(x)"
         );
     }
 

@@ -531,11 +531,11 @@ fn functions(snap: &LakeSnapshot) -> Vec<String> {
         .map(|(n, v)| format!("WHEN {} THEN {}", lit(n), lit(v)))
         .collect();
     let settings = settings.join(" ");
-    let catalog_oids = "CASE lower(replace(name, 'pg_catalog.', '')) WHEN 'pg_class' THEN 1259 WHEN 'pg_type' THEN 1247 \
+    let catalog_oids = "CASE lower(replace(CAST(name AS VARCHAR), 'pg_catalog.', '')) WHEN 'pg_class' THEN 1259 WHEN 'pg_type' THEN 1247 \
          WHEN 'pg_attribute' THEN 1249 WHEN 'pg_proc' THEN 1255 WHEN 'pg_namespace' THEN 2615 \
          WHEN 'pg_constraint' THEN 2606 WHEN 'pg_index' THEN 2610 WHEN 'pg_description' THEN 2609 \
          WHEN 'pg_database' THEN 1262 WHEN 'pg_authid' THEN 1260 WHEN 'pg_trigger' THEN 2620 ELSE \
-         (SELECT min(oid) FROM pg_class WHERE relname = replace(replace(name, 'public.', ''), '\"', '')) END";
+         (SELECT min(oid) FROM pg_class WHERE relname = replace(replace(CAST(name AS VARCHAR), 'public.', ''), '\"', '')) END";
     let m = |s: String| format!("CREATE OR REPLACE MACRO {s}");
     vec![
         m(format!("version() AS 'PostgreSQL {} (Retail Insights, DuckDB engine) on x86_64-pc-linux-gnu, 64-bit'", "15.0")),
@@ -584,7 +584,7 @@ fn functions(snap: &LakeSnapshot) -> Vec<String> {
         m("parse_ident(s) AS list_transform(string_split(s, '.'), x -> CASE WHEN starts_with(trim(x), '\"') THEN replace(trim(trim(x), '\"'), '\"\"', '\"') ELSE lower(trim(x)) END), (s, strict) AS list_transform(string_split(s, '.'), x -> CASE WHEN starts_with(trim(x), '\"') THEN replace(trim(trim(x), '\"'), '\"\"', '\"') ELSE lower(trim(x)) END)".into()),
         m("array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END".into()),
         m("array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) END".into()),
-        m(format!("pg_insights_regclass(name) AS {catalog_oids}")),
+        m(format!("pg_insights_regclass(name) AS CASE WHEN TRY_CAST(CAST(name AS VARCHAR) AS INTEGER) IS NOT NULL THEN TRY_CAST(CAST(name AS VARCHAR) AS INTEGER) ELSE {catalog_oids} END")),
         m(format!("pg_insights_regtype(name) AS (SELECT min(oid) FROM pg_type WHERE typname = lower(name) OR oid = (CASE lower(name) {} ELSE NULL END))",
             TYPES.iter().map(|t| format!("WHEN {} THEN {}", lit(t.sql_name), t.oid)).collect::<Vec<_>>().join(" "))),
         m("pg_insights_regnamespace(name) AS (SELECT min(oid) FROM pg_namespace WHERE nspname = name)".into()),
