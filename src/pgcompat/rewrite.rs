@@ -440,6 +440,7 @@ impl Rule for CastRegclass {
 /// `information_schema.tables` (and the other emulated views) → `pg_infoschema_tables`, the emulation built
 /// from the lake (DuckDB will not let us replace its own `information_schema`). An unaliased reference gets the
 /// view's name as alias so `tables.table_name` keeps working. Views not emulated go to DuckDB's own.
+/// `information_schema._pg_expandarray` (pgJDBC's getPrimaryKeys) maps to a macro giving its first element only.
 struct InformationSchema;
 
 impl Rule for InformationSchema {
@@ -451,6 +452,11 @@ impl Rule for InformationSchema {
                 && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
             {
                 if let Some(name) = toks.get(i + 2).and_then(Tok::ident) {
+                    if name == "_pg_expandarray" {
+                        out.push(Tok::Word("pg_insights_expandarray".into()));
+                        i += 3;
+                        continue;
+                    }
                     if super::catalog::INFORMATION_SCHEMA.contains(&name.as_str())
                         && !toks.get(i + 3).is_some_and(|t| t.is_sym("."))
                     {
@@ -524,10 +530,10 @@ pub fn rewrite(sql: &str) -> String {
         return sql.to_owned();
     }
     let rules: [&dyn Rule; 10] = [
+        &StripCatalogQualifier,
         &ArrayLiteral,
         &CastRegclass,
         &FunctionAlias,
-        &StripCatalogQualifier,
         &OperatorSyntax,
         &RegexSearch,
         &CollateDefault,
