@@ -86,6 +86,7 @@ impl Session {
 
     /// Checks one statement before it may reach the engine and returns the text to run (rewritten: row cap).
     pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
+        tracing::debug!(sql = %sql, "statement received");
         let sql = crate::pgcompat::rewrite::rewrite(sql);
         self.checked(&sql, self.state.guard.check(&sql))
     }
