@@ -151,7 +151,8 @@ fn serve(
         );
     }
     let mut opts = EngineOptions::from_config(&cfg.data, &cfg);
-    opts.setup.push(retail_insights::pgcompat::catalog::setup_fn());
+    opts.setup
+        .push(retail_insights::pgcompat::catalog::setup_fn());
     let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let rt = tokio::runtime::Runtime::new()?;
@@ -186,7 +187,8 @@ fn ask(config: Option<PathBuf>, data: Option<PathBuf>, question: &str) -> Result
         init_tracing(false);
     }
     let mut opts = EngineOptions::from_config(&cfg.data, &cfg);
-    opts.setup.push(retail_insights::pgcompat::catalog::setup_fn());
+    opts.setup
+        .push(retail_insights::pgcompat::catalog::setup_fn());
     let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let state = wire::ServerState::new(cfg, Arc::new(engine))?;

@@ -78,7 +78,10 @@ fn lex(sql: &str) -> Vec<Tok> {
                 }
             }
             Tok::Space(sql[start..i.min(b.len())].to_owned())
-        } else if c == b'\'' || c == b'"' || ((c == b'E' || c == b'e') && b.get(i + 1) == Some(&b'\'')) {
+        } else if c == b'\''
+            || c == b'"'
+            || ((c == b'E' || c == b'e') && b.get(i + 1) == Some(&b'\''))
+        {
             let escapes = c == b'E' || c == b'e';
             if escapes {
                 i += 1;
@@ -110,10 +113,16 @@ fn lex(sql: &str) -> Vec<Tok> {
             // Dollar-quoted string: $tag$ ... $tag$.
             let tag_end = sql[i + 1..].find('$').map(|p| i + 1 + p);
             match tag_end {
-                Some(te) if sql[i + 1..te].bytes().all(|x| x.is_ascii_alphanumeric() || x == b'_') => {
+                Some(te)
+                    if sql[i + 1..te]
+                        .bytes()
+                        .all(|x| x.is_ascii_alphanumeric() || x == b'_') =>
+                {
                     let tag = &sql[i..=te];
                     let body = te + 1;
-                    i = sql[body..].find(tag).map_or(b.len(), |p| body + p + tag.len());
+                    i = sql[body..]
+                        .find(tag)
+                        .map_or(b.len(), |p| body + p + tag.len());
                     Tok::Str(sql[start..i].to_owned())
                 }
                 _ => {
@@ -122,7 +131,9 @@ fn lex(sql: &str) -> Vec<Tok> {
                 }
             }
         } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80)
+            {
                 i += 1;
             }
             Tok::Word(sql[start..i].to_owned())
@@ -131,7 +142,9 @@ fn lex(sql: &str) -> Vec<Tok> {
             Tok::Sym("::".into())
         } else if OPERATOR_CHARS.contains(&c) {
             while i < b.len() && OPERATOR_CHARS.contains(&b[i]) {
-                if (b[i] == b'-' && b.get(i + 1) == Some(&b'-')) || (b[i] == b'/' && b.get(i + 1) == Some(&b'*')) {
+                if (b[i] == b'-' && b.get(i + 1) == Some(&b'-'))
+                    || (b[i] == b'/' && b.get(i + 1) == Some(&b'*'))
+                {
                     break;
                 }
                 i += 1;
@@ -202,7 +215,12 @@ impl Rule for OperatorSyntax {
         while i < toks.len() {
             if toks[i].is_word("operator") {
                 let open = next_solid(&toks, i + 1);
-                let op = open.and_then(|o| toks[o].is_sym("(").then(|| next_solid(&toks, o + 1)).flatten());
+                let op = open.and_then(|o| {
+                    toks[o]
+                        .is_sym("(")
+                        .then(|| next_solid(&toks, o + 1))
+                        .flatten()
+                });
                 let close = op.and_then(|p| next_solid(&toks, p + 1));
                 if let (Some(p), Some(c)) = (op, close) {
                     if toks[c].is_sym(")") && matches!(toks[p], Tok::Sym(_)) {
@@ -260,7 +278,10 @@ impl Rule for RegLiteralCast {
                 let ty = cast.and_then(|c| next_solid(&toks, c + 1));
                 if let Some(t) = ty {
                     let target = toks[t].ident().unwrap_or_default();
-                    if matches!(target.as_str(), "regclass" | "regtype" | "regnamespace" | "regproc") {
+                    if matches!(
+                        target.as_str(),
+                        "regclass" | "regtype" | "regnamespace" | "regproc"
+                    ) {
                         out.push(Tok::Word(format!("pg_insights_{target}({lit})")));
                         i = t + 1;
                         continue;
@@ -346,7 +367,9 @@ impl Rule for FunctionAlias {
                             a = a.and_then(|x| next_solid(&toks, x + 1));
                         }
                         let alias = a.filter(|&x| match &toks[x] {
-                            Tok::Word(w) => !is_clause_keyword(w) && !w.eq_ignore_ascii_case("with"),
+                            Tok::Word(w) => {
+                                !is_clause_keyword(w) && !w.eq_ignore_ascii_case("with")
+                            }
                             Tok::Quoted(_) => true,
                             _ => false,
                         });
@@ -380,7 +403,11 @@ impl Rule for ArrayLiteral {
                 Tok::Str(s) => {
                     let inner = s.strip_prefix("'{").and_then(|r| r.strip_suffix("}'"));
                     match inner {
-                        Some(body) if body.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b' ' || b == b'-') => {
+                        Some(body)
+                            if body.bytes().all(|b| {
+                                b.is_ascii_digit() || b == b',' || b == b' ' || b == b'-'
+                            }) =>
+                        {
                             Tok::Str(format!("'[{body}]'"))
                         }
                         _ => t,
@@ -422,8 +449,11 @@ impl Rule for CastRegclass {
                     }
                     if let (Some(a), Some(c)) = (as_at, close) {
                         let ty = next_solid(&toks, a + 1);
-                        if ty.is_some_and(|t| toks[t].is_word("regclass") && next_solid(&toks, t + 1) == Some(c)) {
-                            let mut replaced: Vec<Tok> = vec![Tok::Word("pg_insights_regclass".into())];
+                        if ty.is_some_and(|t| {
+                            toks[t].is_word("regclass") && next_solid(&toks, t + 1) == Some(c)
+                        }) {
+                            let mut replaced: Vec<Tok> =
+                                vec![Tok::Word("pg_insights_regclass".into())];
                             replaced.extend(toks[open..a].iter().cloned());
                             replaced.push(Tok::Sym(")".into()));
                             toks.splice(i..=c, replaced);
@@ -467,9 +497,14 @@ impl Rule for InformationSchema {
                             Tok::Quoted(_) => true,
                             _ => false,
                         });
-                        let in_from = out.iter().rev().filter(|t| !matches!(t, Tok::Space(_))).nth(1).is_some_and(|t| {
-                            t.is_word("from") || t.is_word("join") || t.is_sym(",")
-                        });
+                        let in_from = out
+                            .iter()
+                            .rev()
+                            .filter(|t| !matches!(t, Tok::Space(_)))
+                            .nth(1)
+                            .is_some_and(|t| {
+                                t.is_word("from") || t.is_word("join") || t.is_sym(",")
+                            });
                         if !aliased && in_from {
                             out.push(Tok::Word(format!(" AS {name}")));
                         }
@@ -487,33 +522,99 @@ impl Rule for InformationSchema {
 
 fn is_clause_keyword(w: &str) -> bool {
     const KW: &[&str] = &[
-        "where", "join", "left", "right", "inner", "outer", "full", "cross", "on", "group", "order", "limit",
-        "offset", "union", "except", "intersect", "having", "window", "natural", "using", "fetch", "for",
+        "where",
+        "join",
+        "left",
+        "right",
+        "inner",
+        "outer",
+        "full",
+        "cross",
+        "on",
+        "group",
+        "order",
+        "limit",
+        "offset",
+        "union",
+        "except",
+        "intersect",
+        "having",
+        "window",
+        "natural",
+        "using",
+        "fetch",
+        "for",
     ];
     KW.contains(&w.to_ascii_lowercase().as_str())
 }
 
-/// Function renames: `current_setting` / `set_config` answer from an allow-listed set of settings
-/// (`pg_insights_setting`), never DuckDB's real settings; `pg_settings` reads the emulated allow-listed view.
-/// Does not bridge `set_config` actually changing anything: it returns the value it was given.
-struct Renames;
+/// `current_setting('name')` / `current_setting('name', true)` / `set_config('name', 'value', is_local)` with a
+/// literal name from the allow-list (`catalog::SETTINGS`) → that value as a literal, so Grafana's
+/// `current_setting('server_version_num')` works. Any other call (a name off the list, a non-literal argument) is
+/// left as written and the guard refuses it: DuckDB's real settings are never read. `set_config` changes nothing.
+struct Settings;
 
-impl Rule for Renames {
+impl Settings {
+    /// The literal arguments of the call whose `(` is at `open`, and the index of its `)`.
+    fn literal_args(toks: &[Tok], open: usize) -> Option<(Vec<String>, usize)> {
+        let mut args = Vec::new();
+        let mut j = next_solid(toks, open + 1)?;
+        loop {
+            match &toks[j] {
+                Tok::Str(s) if s.starts_with('\'') => {
+                    args.push(s[1..s.len() - 1].replace("''", "'"))
+                }
+                Tok::Word(w) if matches!(w.to_ascii_lowercase().as_str(), "true" | "false") => {
+                    args.push(w.clone())
+                }
+                _ => return None,
+            }
+            j = next_solid(toks, j + 1)?;
+            if toks[j].is_sym(")") {
+                return Some((args, j));
+            }
+            if !toks[j].is_sym(",") {
+                return None;
+            }
+            j = next_solid(toks, j + 1)?;
+        }
+    }
+}
+
+impl Rule for Settings {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
         let mut out = Vec::with_capacity(toks.len());
-        for (i, t) in toks.iter().enumerate() {
-            let call = next_solid(&toks, i + 1).is_some_and(|n| toks[n].is_sym("("));
+        let mut i = 0;
+        while i < toks.len() {
             let after_dot = i > 0 && toks[i - 1].is_sym(".");
-            let renamed = match t {
-                Tok::Word(w) if !after_dot => match w.to_ascii_lowercase().as_str() {
-                    "current_setting" if call => Some("pg_insights_setting"),
-                    "set_config" if call => Some("pg_insights_set_config"),
-                    "pg_settings" if !call => Some("pg_insights_settings"),
-                    _ => None,
-                },
-                _ => None,
-            };
-            out.push(renamed.map_or_else(|| t.clone(), |r| Tok::Word(r.to_owned())));
+            let name = toks[i]
+                .ident()
+                .filter(|_| matches!(toks[i], Tok::Word(_)) && !after_dot);
+            let open = next_solid(&toks, i + 1).filter(|&o| toks[o].is_sym("("));
+            if let (Some(fname), Some(o)) = (name, open) {
+                if let Some((args, close)) = Settings::literal_args(&toks, o) {
+                    let value = match (fname.as_str(), args.as_slice()) {
+                        ("current_setting", [n]) | ("current_setting", [n, _]) => {
+                            super::catalog::SETTINGS
+                                .iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                                .map(|(_, v)| (*v).to_owned())
+                        }
+                        ("set_config", [n, v, _]) => super::catalog::SETTINGS
+                            .iter()
+                            .any(|(k, _)| k.eq_ignore_ascii_case(n))
+                            .then(|| v.clone()),
+                        _ => None,
+                    };
+                    if let Some(v) = value {
+                        out.push(Tok::Str(format!("'{}'", v.replace('\'', "''"))));
+                        i = close + 1;
+                        continue;
+                    }
+                }
+            }
+            out.push(toks[i].clone());
+            i += 1;
         }
         out
     }
@@ -523,8 +624,19 @@ impl Rule for Renames {
 pub fn rewrite(sql: &str) -> String {
     let lower = sql.to_ascii_lowercase();
     let relevant = [
-        "pg_catalog", "operator", "collate", "::reg", ":: reg", "information_schema", "current_setting", "set_config",
-        "pg_settings", "~", "generate_series", "unnest", "'{", "regclass",
+        "pg_catalog",
+        "operator",
+        "collate",
+        "::reg",
+        ":: reg",
+        "information_schema",
+        "current_setting",
+        "set_config",
+        "~",
+        "generate_series",
+        "unnest",
+        "'{",
+        "regclass",
     ];
     if !relevant.iter().any(|k| lower.contains(k)) {
         return sql.to_owned();
@@ -539,7 +651,7 @@ pub fn rewrite(sql: &str) -> String {
         &CollateDefault,
         &RegLiteralCast,
         &InformationSchema,
-        &Renames,
+        &Settings,
     ];
     let toks = rules.iter().fold(lex(sql), |t, r| r.apply(t));
     toks.iter().map(Tok::text).collect()
@@ -591,8 +703,12 @@ mod tests {
             "select * from pg_infoschema_columns c"
         );
         assert_eq!(
-            rewrite("SELECT current_setting('server_version_num')"),
-            "SELECT pg_insights_setting('server_version_num')"
+            rewrite("SELECT current_setting('server_version_num')::int"),
+            "SELECT '150000'::int"
+        );
+        assert_eq!(
+            rewrite("SELECT current_setting('memory_limit')"),
+            "SELECT current_setting('memory_limit')"
         );
     }
 }

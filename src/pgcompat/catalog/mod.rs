@@ -22,7 +22,8 @@ pub const FIRST_TABLE_OID: u32 = 16384;
 /// server_version_num the catalog reports; matches the ParameterStatus `server_version`.
 pub const SERVER_VERSION_NUM: &str = "150000";
 
-/// Settings `current_setting()` and `pg_settings` answer: an allow-list, never DuckDB's real settings.
+/// Settings `current_setting()` answers (the rewrite inlines them): an allow-list, never DuckDB's real settings.
+/// `pg_settings` itself stays refused by the guard.
 pub const SETTINGS: &[(&str, &str)] = &[
     ("server_version", "15.0"),
     ("server_version_num", SERVER_VERSION_NUM),
@@ -160,7 +161,11 @@ fn relations(snap: &LakeSnapshot) -> Vec<String> {
         for (j, c) in t.columns.iter().enumerate() {
             let ct = column_type(&c.data_type);
             let len = TYPES.iter().find(|x| x.oid == ct.oid).map_or(-1, |x| x.len);
-            let coll = if matches!(ct.oid, 25 | 1043 | 1042) { 100 } else { 0 };
+            let coll = if matches!(ct.oid, 25 | 1043 | 1042) {
+                100
+            } else {
+                0
+            };
             attr_rows.push(format!(
                 "({oid}, {}, {}, -1, {len}, {}, 0, -1, {}, {}, 'i', 'p', '', {}, false, false, '', '', false, true, 0, {coll}, NULL, NULL, NULL, NULL)",
                 lit(&c.name),
@@ -248,25 +253,6 @@ fn relations(snap: &LakeSnapshot) -> Vec<String> {
         )],
     ));
     out.push("CREATE OR REPLACE TABLE pg_auth_members (oid INTEGER, roleid INTEGER, member INTEGER, grantor INTEGER, admin_option BOOLEAN)".into());
-    let settings: Vec<String> = SETTINGS
-        .iter()
-        .map(|(n, v)| {
-            format!(
-                "({}, {}, NULL, 'Preset Options', '', NULL, 'user', 'string', 'default', NULL, NULL, NULL, {}, {}, NULL, NULL, false)",
-                lit(n),
-                lit(v),
-                lit(v),
-                lit(v)
-            )
-        })
-        .collect();
-    out.extend(table(
-        "pg_insights_settings",
-        "name VARCHAR, setting VARCHAR, unit VARCHAR, category VARCHAR, short_desc VARCHAR, extra_desc VARCHAR, \
-         context VARCHAR, vartype VARCHAR, source VARCHAR, min_val VARCHAR, max_val VARCHAR, enumvals VARCHAR[], \
-         boot_val VARCHAR, reset_val VARCHAR, sourcefile VARCHAR, sourceline INTEGER, pending_restart BOOLEAN",
-        &settings,
-    ));
     out.extend(table(
         "pg_description",
         "objoid INTEGER, classoid INTEGER, objsubid INTEGER, description VARCHAR",
@@ -305,7 +291,10 @@ fn relations(snap: &LakeSnapshot) -> Vec<String> {
     out.extend(table(
         "pg_am",
         "oid INTEGER, amname VARCHAR, amhandler INTEGER, amtype VARCHAR",
-        &["(2, 'heap', 0, 't')".into(), "(403, 'btree', 0, 'i')".into()],
+        &[
+            "(2, 'heap', 0, 't')".into(),
+            "(403, 'btree', 0, 'i')".into(),
+        ],
     ));
     out.extend(table(
         "pg_collation",
@@ -410,11 +399,12 @@ fn information_schema(snap: &LakeSnapshot) -> Vec<String> {
                 .map_or("text", |x| x.name);
             let shown = format_type(ct);
             let data_type = shown.split('(').next().unwrap_or("text");
-            let data_type = if ct.oid >= 1000 && ct.oid != 1043 && ct.oid != 1042 && shown.ends_with("[]") {
-                "ARRAY"
-            } else {
-                data_type
-            };
+            let data_type =
+                if ct.oid >= 1000 && ct.oid != 1043 && ct.oid != 1042 && shown.ends_with("[]") {
+                    "ARRAY"
+                } else {
+                    data_type
+                };
             columns.push(format!(
                 "('{DATABASE}', 'public', {}, {}, {}, NULL, {}, {}, NULL, NULL, {}, {}, {}, {dtp}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{DATABASE}', 'pg_catalog', '{udt}', NULL, NULL, NULL, NULL, {}, 'NO', 'NO', NULL, NULL, NULL, NULL, NULL, 'NO', 'NEVER', NULL, 'YES')",
                 lit(&t.name),
@@ -526,11 +516,6 @@ fn functions(snap: &LakeSnapshot) -> Vec<String> {
         .iter()
         .map(|t| format!("WHEN {} THEN {}", t.oid, lit(t.sql_name)))
         .collect();
-    let settings: Vec<String> = SETTINGS
-        .iter()
-        .map(|(n, v)| format!("WHEN {} THEN {}", lit(n), lit(v)))
-        .collect();
-    let settings = settings.join(" ");
     let catalog_oids = "CASE lower(replace(CAST(name AS VARCHAR), 'pg_catalog.', '')) WHEN 'pg_class' THEN 1259 WHEN 'pg_type' THEN 1247 \
          WHEN 'pg_attribute' THEN 1249 WHEN 'pg_proc' THEN 1255 WHEN 'pg_namespace' THEN 2615 \
          WHEN 'pg_constraint' THEN 2606 WHEN 'pg_index' THEN 2610 WHEN 'pg_description' THEN 2609 \
@@ -547,8 +532,6 @@ fn functions(snap: &LakeSnapshot) -> Vec<String> {
         m(format!("session_user() AS '{ROLE}'")),
         m(format!("\"user\"() AS '{ROLE}'")),
         m(format!("current_role() AS '{ROLE}'")),
-        m(format!("pg_insights_setting(name) AS CASE lower(name) {settings} ELSE NULL END, (name, missing_ok) AS CASE lower(name) {settings} ELSE NULL END")),
-        m("pg_insights_set_config(name, value, is_local) AS value".into()),
         m(format!("format_type(t, m) AS CASE WHEN t = 1700 AND m >= 4 THEN 'numeric(' || ((m - 4) >> 16) || ',' || ((m - 4) & 65535) || ')' WHEN t IN (1043, 1042) AND m >= 4 THEN (CASE t WHEN 1043 THEN 'character varying' ELSE 'character' END) || '(' || (m - 4) || ')' ELSE CASE t {} ELSE NULL END END", fmt_cases.join(" "))),
         m(format!("pg_get_userbyid(o) AS '{ROLE}'")),
         m("pg_table_is_visible(o) AS true".into()),
