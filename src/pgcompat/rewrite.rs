@@ -434,16 +434,16 @@ impl Rule for CastRegclass {
                     let mut depth = 0;
                     let mut as_at = None;
                     let mut close = None;
-                    for j in open..toks.len() {
-                        if toks[j].is_sym("(") {
+                    for (j, t) in toks.iter().enumerate().skip(open) {
+                        if t.is_sym("(") {
                             depth += 1;
-                        } else if toks[j].is_sym(")") {
+                        } else if t.is_sym(")") {
                             depth -= 1;
                             if depth == 0 {
                                 close = Some(j);
                                 break;
                             }
-                        } else if depth == 1 && toks[j].is_word("as") {
+                        } else if depth == 1 && t.is_word("as") {
                             as_at = Some(j);
                         }
                     }
