@@ -2,6 +2,8 @@
 //! plans each eval case, runs generated and gold SQL, and compares results the way nl_eval.py does.
 //!
 //! usage: cargo run --release --example nl_check -- --data DIR --cases dev.jsonl [--catalog catalog] [--only d01,d02] [-v]
+//!        [--generate ROWS]   (writes the demo lake into DIR first when DIR does not exist)
+//!        [--tables FILE.json] (other schemas: {"table": "glob relative to DIR"}, CSV or Parquet, like nl_eval.py)
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,6 +28,9 @@ struct Args {
     catalog: PathBuf,
     only: Option<Vec<String>>,
     verbose: bool,
+    generate: Option<u64>,
+    tables: Option<PathBuf>,
+    ask: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +39,9 @@ fn parse_args() -> Result<Args, String> {
     let mut catalog = PathBuf::from("catalog");
     let mut only = None;
     let mut verbose = false;
+    let mut generate = None;
+    let mut tables = None;
+    let mut ask = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -52,6 +60,9 @@ fn parse_args() -> Result<Args, String> {
             }
             "--only" => only = it.next().map(|s| s.split(',').map(String::from).collect()),
             "-v" | "--verbose" => verbose = true,
+            "--ask" => ask.extend(it.next()),
+            "--tables" => tables = it.next().map(PathBuf::from),
+            "--generate" => generate = it.next().and_then(|s| s.parse().ok()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -61,19 +72,57 @@ fn parse_args() -> Result<Args, String> {
         catalog,
         only,
         verbose,
+        generate,
+        tables,
+        ask,
     })
 }
 
-fn open_lake(data: &std::path::Path) -> duckdb::Result<Connection> {
+fn open_lake(data: &std::path::Path, tables: &[(String, String)]) -> duckdb::Result<Connection> {
     let con = Connection::open_in_memory()?;
     let d = data.display().to_string().replace('\'', "''");
-    con.execute_batch(&format!(
-        "CREATE VIEW sales AS SELECT * FROM read_parquet('{d}/sales/**/*.parquet', hive_partitioning = true);
-         CREATE VIEW products AS SELECT * FROM read_parquet('{d}/products.parquet');
-         CREATE VIEW stores AS SELECT * FROM read_parquet('{d}/stores.parquet');
-         CREATE VIEW customers AS SELECT * FROM read_parquet('{d}/customers.parquet');"
-    ))?;
+    let hive = retail_insights::demo::SALES_HIVE_TYPES;
+    for (name, glob) in tables {
+        let path = format!("{d}/{}", glob.replace('\'', "''"));
+        let reader = if glob.ends_with(".csv") {
+            format!("read_csv_auto('{path}')")
+        } else if glob.contains("**") && name == "sales" {
+            format!("read_parquet('{path}', hive_partitioning = true, hive_types = {hive})")
+        } else {
+            format!("read_parquet('{path}', hive_partitioning = true)")
+        };
+        con.execute_batch(&format!(
+            "CREATE VIEW \"{}\" AS SELECT * FROM {reader};",
+            name.replace('"', "\"\"")
+        ))?;
+    }
     Ok(con)
+}
+
+fn table_list(file: Option<&PathBuf>) -> Vec<(String, String)> {
+    let demo = [
+        ("sales", "sales/**/*.parquet"),
+        ("products", "products.parquet"),
+        ("stores", "stores.parquet"),
+        ("customers", "customers.parquet"),
+    ];
+    let Some(f) = file else {
+        return demo
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+    };
+    let text = std::fs::read_to_string(f).unwrap_or_default();
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
+        Ok(m) => m
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            .collect(),
+        Err(e) => {
+            eprintln!("bad --tables file: {e}");
+            std::process::exit(2);
+        }
+    }
 }
 
 fn one_text(con: &Connection, sql: &str) -> duckdb::Result<Option<String>> {
@@ -85,12 +134,14 @@ fn one_text(con: &Connection, sql: &str) -> duckdb::Result<Option<String>> {
     }
 }
 
-fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
+fn snapshot(con: &Connection, names: &[(String, String)]) -> duckdb::Result<LakeSnapshot> {
     let mut tables = Vec::new();
-    for name in ["sales", "products", "stores", "customers"] {
+    for (name, _) in names {
+        let name = name.as_str();
+        let qn = format!("\"{}\"", name.replace('"', "\"\""));
         let mut cols = Vec::new();
         let described: Vec<(String, String)> = {
-            let mut st = con.prepare(&format!("DESCRIBE {name}"))?;
+            let mut st = con.prepare(&format!("DESCRIBE {qn}"))?;
             let rows =
                 st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             rows.collect::<duckdb::Result<_>>()?
@@ -107,24 +158,24 @@ fn snapshot(con: &Connection) -> duckdb::Result<LakeSnapshot> {
             if is_text(&ty) {
                 let n: Option<String> = one_text(
                     con,
-                    &format!("SELECT COUNT(DISTINCT {q})::VARCHAR FROM {name}"),
+                    &format!("SELECT COUNT(DISTINCT {q})::VARCHAR FROM {qn}"),
                 )?;
                 let n: u64 = n.and_then(|s| s.parse().ok()).unwrap_or(0);
                 info.distinct_count = Some(n);
                 if n <= 200 {
                     let mut st = con.prepare(&format!(
-                        "SELECT DISTINCT {q}::VARCHAR FROM {name} WHERE {q} IS NOT NULL ORDER BY 1"
+                        "SELECT DISTINCT {q}::VARCHAR FROM {qn} WHERE {q} IS NOT NULL ORDER BY 1"
                     ))?;
                     let vals = st.query_map([], |r| r.get::<_, String>(0))?;
                     info.sample_values = vals.collect::<duckdb::Result<_>>()?;
                 }
             } else if is_date(&ty) || is_numeric(&ty) {
-                info.min = one_text(con, &format!("SELECT MIN({q})::VARCHAR FROM {name}"))?;
-                info.max = one_text(con, &format!("SELECT MAX({q})::VARCHAR FROM {name}"))?;
+                info.min = one_text(con, &format!("SELECT MIN({q})::VARCHAR FROM {qn}"))?;
+                info.max = one_text(con, &format!("SELECT MAX({q})::VARCHAR FROM {qn}"))?;
             }
             cols.push(info);
         }
-        let count = one_text(con, &format!("SELECT COUNT(*)::VARCHAR FROM {name}"))?
+        let count = one_text(con, &format!("SELECT COUNT(*)::VARCHAR FROM {qn}"))?
             .and_then(|s| s.parse().ok());
         tables.push(TableInfo {
             name: name.to_string(),
@@ -302,14 +353,27 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let con = match open_lake(&args.data) {
+    if let (Some(rows), false) = (args.generate, args.data.exists()) {
+        let opts = retail_insights::demo::DemoOptions {
+            out: args.data.clone(),
+            rows,
+            seed: 42,
+            progress: false,
+        };
+        if let Err(e) = retail_insights::demo::generate(&opts) {
+            eprintln!("cannot generate the demo lake: {e}");
+            std::process::exit(2);
+        }
+    }
+    let table_names = table_list(args.tables.as_ref());
+    let con = match open_lake(&args.data, &table_names) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("cannot open lake: {e}");
             std::process::exit(2);
         }
     };
-    let lake = match snapshot(&con) {
+    let lake = match snapshot(&con, &table_names) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("cannot read lake statistics: {e}");
@@ -325,6 +389,39 @@ fn main() {
     };
     let anchor = model.latest_date();
     let engine = NlEngine::new(Arc::new(model));
+    if !args.ask.is_empty() {
+        // --ask "q1" --ask "q2": one conversation, printing each plan and its first rows.
+        let mut ctx = NlContext {
+            anchor,
+            previous: None,
+        };
+        for q in &args.ask {
+            let t0 = Instant::now();
+            let r = engine.plan(q, &ctx);
+            let ms = t0.elapsed().as_secs_f64() * 1000.0;
+            println!("Q: {q}  ({ms:.3} ms)");
+            match r {
+                Ok(p) => {
+                    println!(
+                        "  {}\n  notes: {:?}\n  {}",
+                        p.interpretation, p.notes, p.sql
+                    );
+                    match run(&con, &p.sql) {
+                        Ok((cols, rows)) => {
+                            println!("  {cols:?} ({} rows)", rows.len());
+                            for r in rows.iter().take(5) {
+                                println!("  {r:?}");
+                            }
+                        }
+                        Err(e) => println!("  SQL ERROR: {e}"),
+                    }
+                    ctx.previous = Some(p.intent);
+                }
+                Err(e) => println!("  {e:?}"),
+            }
+        }
+        return;
+    }
     let text = std::fs::read_to_string(&args.cases).unwrap_or_default();
     let (mut passed, mut total) = (0, 0);
     let (mut mt_passed, mut mt_total) = (0, 0);

@@ -131,6 +131,13 @@ impl Fixture {
             cfg.statement_timeout = Some(timeout)
         })
     }
+
+    fn server_with_cap(&self, timeout: Duration, max_rows: u64) -> TestServer {
+        start_server_on(self.lake.clone(), |cfg| {
+            cfg.statement_timeout = Some(timeout);
+            cfg.max_rows_sql = max_rows;
+        })
+    }
 }
 
 impl Drop for Fixture {
@@ -395,6 +402,19 @@ async fn denial_of_service_stops_with_an_error_and_the_server_lives() {
     // Over-long text.
     let (_, e) = run_simple(&c, &format!("SELECT '{}'", "x".repeat(200_000))).await;
     assert_eq!(sqlstate(&e.expect("too long must fail")), "54000");
+    // A blowup that streams rows instead of aggregating is cut by the row cap, quickly.
+    let capped = fx.server_with_cap(Duration::from_secs(30), 1_000);
+    let (cc, _) = connect(&capped).await;
+    let t0 = Instant::now();
+    let rows = cc
+        .query(
+            "SELECT a.order_id, b.order_id FROM sales a, sales b, sales c",
+            &[],
+        )
+        .await
+        .expect("capped cross join answers");
+    assert_eq!(rows.len(), 1_000);
+    assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
     // The session and the server go on.
     let one: i32 = c.query_one("SELECT 1", &[]).await.expect("alive").get(0);
     assert_eq!(one, 1);

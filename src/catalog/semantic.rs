@@ -366,6 +366,20 @@ impl SemanticModel {
             let Some(info) = lake.table(&td.table) else {
                 continue;
             };
+            // Partition columns read as text (e.g. zero-padded `month=03`) cannot be compared with numbers.
+            let numeric = |c: &Option<String>| {
+                c.as_deref()
+                    .and_then(|c| find_col(info, c))
+                    .is_some_and(|c| is_numeric(&c.data_type))
+            };
+            if td.column.is_some() {
+                if !numeric(&td.year_column) {
+                    td.year_column = None;
+                }
+                if !numeric(&td.month_column) {
+                    td.month_column = None;
+                }
+            }
             if let Some(col) = td.column.as_deref().and_then(|c| find_col(info, c)) {
                 td.min = col.min.as_deref().and_then(parse_date).or(td.min);
                 td.max = col.max.as_deref().and_then(parse_date).or(td.max);
@@ -424,8 +438,14 @@ impl SemanticModel {
                     base == singular
                         || base == tname_words
                         || base.is_empty()
-                        || singular.ends_with(&base)
+                        || (!base.is_empty()
+                            && (singular.ends_with(&base) || singular.starts_with(&base)))
                 }
+            });
+            let key = key.or_else(|| {
+                t.columns
+                    .first()
+                    .filter(|c| is_key_name(&stripped(&t.name, &c.name)))
             });
             if let Some(k) = key {
                 keys.insert(t.name.clone(), k.name.clone());
@@ -501,23 +521,38 @@ impl SemanticModel {
             let year_col = t
                 .columns
                 .iter()
-                .find(|c| stripped(&t.name, &c.name) == "year" && is_numeric(&c.data_type))
+                .find(|c| {
+                    matches!(stripped(&t.name, &c.name).as_str(), "year" | "yr")
+                        && is_numeric(&c.data_type)
+                })
                 .map(|c| c.name.clone());
             let month_col = t
                 .columns
                 .iter()
-                .find(|c| stripped(&t.name, &c.name) == "month" && is_numeric(&c.data_type))
+                .find(|c| {
+                    matches!(
+                        stripped(&t.name, &c.name).as_str(),
+                        "month" | "moy" | "month of year"
+                    ) && is_numeric(&c.data_type)
+                })
                 .map(|c| c.name.clone());
+            let lname = t.name.to_lowercase();
+            let calendar =
+                lname.contains("date") || lname.contains("calendar") || lname.contains("time");
             model.tables.push(TableDef {
                 name: t.name.clone(),
                 key: key.clone(),
-                entity: if is_fact { None } else { Some(entity.clone()) },
+                entity: if is_fact || calendar {
+                    None
+                } else {
+                    Some(entity.clone())
+                },
                 display: if is_fact { None } else { display.clone() },
                 synonyms: Vec::new(),
                 fact: is_fact,
                 row_count: t.row_count,
             });
-            if is_fact && (date_col.is_some() || year_col.is_some()) {
+            if (is_fact || calendar) && (date_col.is_some() || year_col.is_some()) {
                 let name = date_col
                     .as_deref()
                     .map(|c| stripped(&t.name, c))
@@ -576,7 +611,8 @@ impl SemanticModel {
                     let low_card =
                         !c.sample_values.is_empty() || c.distinct_count.is_some_and(|n| n <= 200);
                     let is_display = Some(&c.name) == display.as_ref();
-                    if low_card || is_display || !is_fact {
+                    let named = s.ends_with(" name");
+                    if low_card || is_display || !is_fact || named {
                         let mut name = s.clone();
                         if !is_fact
                             && !name.contains(&entity)
@@ -593,7 +629,13 @@ impl SemanticModel {
                             } else {
                                 DimensionKind::Text
                             },
-                            synonyms: dimension_synonyms(&s),
+                            synonyms: {
+                                let mut syn = dimension_synonyms(&s);
+                                if let Some(head) = s.strip_suffix(" name").filter(|_| is_fact) {
+                                    syn.push(head.to_string());
+                                }
+                                syn
+                            },
                             values: Vec::new(),
                             alias: None,
                         });
@@ -605,24 +647,31 @@ impl SemanticModel {
                 for c in &t.columns {
                     let s = stripped(&t.name, &c.name);
                     let base = key_base(&s);
+                    let noun = base.rsplit(' ').next().unwrap_or("").to_string();
                     if is_key_name(&s)
-                        && (base.ends_with("order")
-                            || base.ends_with("ticket number")
-                            || base.ends_with("transaction")
-                            || base.ends_with("invoice")
-                            || base.ends_with("receipt"))
+                        && matches!(
+                            noun.as_str(),
+                            "order" | "ticket" | "transaction" | "invoice" | "receipt" | "basket"
+                        )
+                        && !model.measures.iter().any(|m| m.name == "orders")
                     {
-                        let noun = base.rsplit(' ').next().unwrap_or("order").to_string();
                         model.measures.push(MeasureDef {
-                            name: pluralize(&noun),
+                            name: "orders".into(),
                             table: t.name.clone(),
                             expr: format!("COUNT(DISTINCT {})", quote_ident(&c.name)),
                             agg: Aggregation::Custom,
-                            synonyms: vec![
-                                "transactions".into(),
-                                "purchases".into(),
-                                "baskets".into(),
-                            ],
+                            synonyms: [
+                                "transactions",
+                                "purchases",
+                                "baskets",
+                                "tickets",
+                                "invoices",
+                                "receipts",
+                                "order count",
+                            ]
+                            .iter()
+                            .map(|x| x.to_string())
+                            .collect(),
                             format: Format::Count,
                             alias: None,
                             description: None,
@@ -655,6 +704,13 @@ impl SemanticModel {
             };
             let entity = singularize(&words(tt).join(" "));
             let plural = pluralize(&entity);
+            if model
+                .time_dimensions
+                .iter()
+                .any(|t| t.table.eq_ignore_ascii_case(tt))
+            {
+                continue;
+            }
             if model.measures.iter().any(|m| m.name == plural) {
                 continue;
             }
@@ -830,7 +886,7 @@ fn shared_prefix(t: &TableInfo) -> String {
 
 fn is_key_name(words_joined: &str) -> bool {
     let last = words_joined.rsplit(' ').next().unwrap_or("");
-    matches!(last, "id" | "sk" | "key" | "code" if words_joined.contains(' ') || last == "id")
+    matches!(last, "id" | "sk" | "key" | "code" | "number" | "no" | "num" if words_joined.contains(' ') || last == "id")
         || last.ends_with("id")
             && last.len() > 2
             && !words_joined.contains(' ')
@@ -842,7 +898,10 @@ fn is_key_name(words_joined: &str) -> bool {
 fn key_base(words_joined: &str) -> String {
     let mut w: Vec<&str> = words_joined.split(' ').collect();
     if let Some(last) = w.last() {
-        if matches!(*last, "id" | "sk" | "key" | "code") {
+        if matches!(
+            *last,
+            "id" | "sk" | "key" | "code" | "number" | "no" | "num"
+        ) {
             w.pop();
         } else if let Some(stem) = last.strip_suffix("id") {
             let s = stem.to_string();

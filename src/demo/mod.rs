@@ -17,6 +17,8 @@
 //! crashed or interrupted run never leaves a directory that [`is_complete`] accepts.
 //!
 //! # Shape of the data
+//! - Brands are generic placeholders (`Brand A` … `Brand AH`, each belonging to one category), as in the
+//!   questions the NL eval set asks about the demo lake.
 //! - Seasonality: November and December peak (December strongest); January/February are the trough.
 //!   Inside a month, weekends are busier than weekdays, Black Friday and Cyber Monday spike,
 //!   December builds up to Christmas and Christmas Day is quiet.

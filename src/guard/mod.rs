@@ -159,6 +159,14 @@ impl GuardError {
 /// | `read_csv(...)` in FROM | TABLE_FUNCTION | refused 42501, except `range`/`generate_series`/`unnest` |
 /// | PREPARE, EXECUTE, SET VARIABLE, SET, RESET, PRAGMA, CALL, DDL, DML, COPY, ATTACH, INSTALL/LOAD | not serializable | refused 0A000 |
 /// | `getvariable(...)`, `query(...)`, `current_setting(...)` | FUNCTION | refused 42501 (not on the allow-list) |
+///
+/// # Using it (server side)
+/// - Run only [`Checked::sql`], never the client's text: it is the exact text DuckDB's parser accepted, it is
+///   always one statement (duckdb-rs `prepare` executes every statement but the last), and it carries the cap.
+/// - Never describe or prepare unchecked text on the engine: binding `read_csv(...)` already opens the file.
+/// - A simple query holding several statements: check every non-session piece before running any.
+/// - Natural-language answers: [`Guard::check_with_cap`] with their own cap ([`DEFAULT_NL_MAX_ROWS`]).
+/// - Map a refusal to an ErrorResponse with [`GuardError::sqlstate`] and its `Display` text; the session goes on.
 pub struct Guard {
     policy: Policy,
     /// Every function name DuckDB has, lower-case: tells "undefined" (42883) from "forbidden" (42501).
@@ -224,6 +232,19 @@ impl Guard {
             )));
         }
         Ok(checked)
+    }
+
+    /// Checks text that must hold exactly one statement (extended-protocol Parse, one piece of a simple query
+    /// the server split itself, NL-generated SQL). Empty text or several statements are a syntax error.
+    pub fn check_single(&self, sql: &str, max_rows: Option<u64>) -> Result<Checked, GuardError> {
+        let mut checked = self.check_with_cap(sql, max_rows)?;
+        match (checked.pop(), checked.is_empty()) {
+            (Some(one), true) => Ok(one),
+            (None, _) => Err(GuardError::Syntax("empty statement".into())),
+            (Some(_), false) => Err(GuardError::Syntax(
+                "cannot insert multiple commands into a prepared statement".into(),
+            )),
+        }
     }
 
     fn check_piece(

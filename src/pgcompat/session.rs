@@ -462,8 +462,21 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_micros((ms * 1000.0) as u64))
 }
 
+/// True for the settings the proxy knows (SHOW of anything else, like `SHOW TABLES`, goes to the engine).
+pub fn is_known_setting(name: &str) -> bool {
+    name == "all" || SETTINGS.iter().any(|(k, _, _)| *k == name)
+}
+
 /// Recognises a session command; `None` means "not mine" (the statement goes on to the guard).
+/// `SHOW x` is ours only when `x` is a setting we know.
 pub fn parse(sql: &str) -> Option<SessionCommand> {
+    match parse_any(sql)? {
+        SessionCommand::Show(name) if !is_known_setting(&name) => None,
+        cmd => Some(cmd),
+    }
+}
+
+fn parse_any(sql: &str) -> Option<SessionCommand> {
     let text = super::split::strip_leading_comments(sql)
         .trim()
         .trim_end_matches(';')
@@ -663,6 +676,11 @@ mod tests {
             Some(SessionCommand::TransactionMode)
         );
         assert_eq!(parse("SELECT 1"), None);
+        assert_eq!(
+            parse("SHOW TABLES"),
+            None,
+            "not a setting: the engine answers it"
+        );
         assert_eq!(parse("-- x\nCOMMIT;"), Some(SessionCommand::Commit));
     }
 

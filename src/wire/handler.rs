@@ -408,6 +408,37 @@ impl ConnHandler {
         send_query_response(client, started.response, true).await
     }
 
+    /// Runs the statements of a simple query in order, stopping at the first error. Every statement is
+    /// checked before any runs: a refused piece means nothing runs in part.
+    async fn run_statements<C>(
+        &self,
+        client: &mut C,
+        text: &str,
+        status: &mut TransactionStatus,
+    ) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let statements = split::split_statements(text);
+        if statements.is_empty() {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+        }
+        let planned = statements
+            .iter()
+            .map(|s| self.plan_simple(s))
+            .collect::<PgWireResult<Vec<_>>>()?;
+        for stmt in &planned {
+            self.run_simple(client, stmt, status).await?;
+        }
+        Ok(())
+    }
+
     /// Answers a plain-English question (simple protocol): notices, then the rows.
     async fn run_ask<C>(
         &self,
@@ -504,66 +535,20 @@ impl SimpleQueryHandler for ConnHandler {
         }
         client.set_state(PgWireConnectionState::QueryInProgress);
         let mut status = client.transaction_status();
-        if let Some(question) = extract_question(&query.query) {
-            if let Err(e) = self.run_ask(client, &question, &status).await {
-                if matches!(e, PgWireError::IoError(_)) {
-                    return Err(e);
-                }
-                let info: ErrorInfo = e.into();
-                client
-                    .feed(PgWireBackendMessage::ErrorResponse(info.into()))
-                    .await?;
-                status = status.to_error_state();
+        let result = match extract_question(&query.query) {
+            Some(question) => self.run_ask(client, &question, &status).await,
+            None => self.run_statements(client, &query.query, &mut status).await,
+        };
+        if let Err(e) = result {
+            // A broken socket ends the connection; any other error is reported and the session goes on.
+            if matches!(e, PgWireError::IoError(_)) {
+                return Err(e);
             }
-            client.set_state(PgWireConnectionState::ReadyForQuery);
-            client.set_transaction_status(status);
-            client
-                .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
-                    status,
-                )))
-                .await?;
-            return Ok(());
-        }
-        let statements = split::split_statements(&query.query);
-        if statements.is_empty() {
-            client
-                .feed(PgWireBackendMessage::EmptyQueryResponse(
-                    EmptyQueryResponse::new(),
-                ))
-                .await?;
-        }
-        // Every statement is checked before any runs: a refused piece means nothing runs in part.
-        let mut planned = Vec::with_capacity(statements.len());
-        let mut refused = None;
-        for stmt in &statements {
-            match self.plan_simple(stmt) {
-                Ok(p) => planned.push(p),
-                Err(e) => {
-                    refused = Some(e);
-                    break;
-                }
-            }
-        }
-        if let Some(e) = refused {
             let info: ErrorInfo = e.into();
             client
                 .feed(PgWireBackendMessage::ErrorResponse(info.into()))
                 .await?;
             status = status.to_error_state();
-            planned.clear();
-        }
-        for stmt in &planned {
-            if let Err(e) = self.run_simple(client, stmt, &mut status).await {
-                if matches!(e, PgWireError::IoError(_)) {
-                    return Err(e);
-                }
-                let info: ErrorInfo = e.into();
-                client
-                    .feed(PgWireBackendMessage::ErrorResponse(info.into()))
-                    .await?;
-                status = status.to_error_state();
-                break;
-            }
         }
         client.set_state(PgWireConnectionState::ReadyForQuery);
         client.set_transaction_status(status);

@@ -28,7 +28,7 @@ pub fn suggestions(model: &SemanticModel, measure: Option<&str>) -> Vec<String> 
             crate::catalog::semantic::pluralize(&e)
         ));
     }
-    if model.time_dimensions.first().is_some() {
+    if !model.time_dimensions.is_empty() {
         out.push(format!("monthly {metric}"));
     }
     if measure.is_none() {

@@ -64,8 +64,11 @@ pub enum Shape {
     /// Distinct values of the grouping keys.
     List,
     /// Rows of an entity table ("how many stores per region").
+    /// `top` ranks the counts: (limit, descending).
     CountRows {
         table: String,
+        #[serde(default)]
+        top: Option<(Option<u32>, bool)>,
     },
     /// Number of distinct values of a dimension.
     CountValues,

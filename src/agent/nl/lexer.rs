@@ -93,9 +93,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     for (i, &ch) in chars.iter().enumerate() {
         let next_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
         let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
-        if ch.is_alphanumeric() {
-            cur.push(ch);
-        } else if (ch == '.' || ch == ',') && prev_digit && next_digit && !cur.is_empty() {
+        let in_number = (ch == '.' || ch == ',') && prev_digit && next_digit && !cur.is_empty();
+        if ch.is_alphanumeric() || in_number {
             cur.push(ch);
         } else if ch == '\'' || ch == '\u{2019}' {
             // "what's" -> "whats"; "customers'" -> "customers"
@@ -166,8 +165,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -517,6 +516,10 @@ pub const FILLER: &[&str] = &[
     "calendar",
     "being",
     "based",
+    "drill",
+    "zoom",
+    "narrow",
+    "now",
     "term",
     "terms",
     "regarding",

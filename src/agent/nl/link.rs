@@ -39,6 +39,8 @@ pub struct Lexicon {
     max_len: usize,
     vocab: Vec<String>,
     vocab_set: HashSet<String>,
+    /// Keys of values that look like ordinary words ("IN", "OR", "Tops"): matched only as typed.
+    strict: HashSet<String>,
 }
 
 impl Lexicon {
@@ -88,6 +90,13 @@ impl Lexicon {
             if d.kind == DimensionKind::Category {
                 for v in &d.values {
                     if !v.trim().is_empty() {
+                        let key = phrase_key(v);
+                        let single = !key.contains(' ');
+                        if single
+                            && (key.len() <= 2 || is_filler(&key) || is_filler(&v.to_lowercase()))
+                        {
+                            lx.strict.insert(key.clone());
+                        }
                         lx.add(v, Target::Value(i, v.clone()));
                     }
                 }
@@ -148,6 +157,14 @@ impl Lexicon {
         self.phrases.get(key)
     }
 
+    /// The flag dimension a single stemmed word names ("returned"), if any.
+    pub fn flag_of(&self, stem: &str) -> Option<usize> {
+        self.lookup(stem)?.iter().find_map(|t| match t {
+            Target::Flag(d) => Some(*d),
+            _ => None,
+        })
+    }
+
     /// Corrects a typo to a catalog word when exactly one word is close enough.
     pub fn correct(&self, word: &str) -> Option<String> {
         if word.len() < 4 || is_filler(word) || word.chars().any(|c| !c.is_alphabetic()) {
@@ -201,8 +218,17 @@ impl Lexicon {
                     }
                     let key = stems[i..i + len].join(" ");
                     if let Some(targets) = self.lookup(&key) {
-                        found = Some((len, targets.clone()));
-                        break;
+                        let mut targets = targets.clone();
+                        if self.strict.contains(&key) {
+                            let typed: Vec<&str> =
+                                tokens[i..i + len].iter().map(|t| t.orig.as_str()).collect();
+                            let typed = typed.join(" ");
+                            targets.retain(|t| !matches!(t, Target::Value(_, v) if *v != typed));
+                        }
+                        if !targets.is_empty() {
+                            found = Some((len, targets));
+                            break;
+                        }
                     }
                 }
                 if found.is_some() || pass == 1 {

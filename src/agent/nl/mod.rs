@@ -68,8 +68,8 @@ pub struct NlEngine {
 }
 
 const FOLLOW_UP_CUES: &[&str] = &[
-    "and", "what", "how", "only", "just", "same", "now", "break", "also", "then", "instead", "but",
-    "split", "drill", "filter", "limit", "show",
+    "and", "only", "just", "same", "now", "break", "also", "then", "instead", "but", "split",
+    "drill", "filter", "limit",
 ];
 
 impl NlEngine {
@@ -109,9 +109,11 @@ impl NlEngine {
         let intent = match &ctx.previous {
             Some(prev)
                 if reading.nothing_linked
+                    || reading.defaulted_measure
                     || (tokens.len() <= 8
-                        && FOLLOW_UP_CUES.contains(&first)
-                        && (reading.defaulted_measure || first == "what" || first == "how"))
+                        && (FOLLOW_UP_CUES.contains(&first)
+                            || (matches!(first, "what" | "how")
+                                && words.get(1) == Some(&"about"))))
                     || words
                         .iter()
                         .any(|w| matches!(*w, "that" | "those" | "these" | "it" | "same"))
@@ -124,9 +126,18 @@ impl NlEngine {
                 if matches!(new.shape, Shape::List | Shape::CountValues) {
                     new.shape = Shape::Aggregate;
                 }
-                let replace = words.contains(&"instead");
+                let replace = words.contains(&"instead") || first == "now";
+                notes.retain(|n| !n.starts_with("no measure named"));
                 notes.push("follow-up: amended the previous question".into());
-                Intent::amend(prev, &new, replace)
+                let mut merged = Intent::amend(prev, &new, replace);
+                if let Some((n, desc)) = reading.rank {
+                    if !merged.group_by.is_empty()
+                        && matches!(merged.shape, Shape::Aggregate | Shape::Top { .. })
+                    {
+                        merged.shape = Shape::Top { n, desc };
+                    }
+                }
+                merged
             }
             _ => {
                 if reading.nothing_linked {
@@ -202,7 +213,7 @@ pub fn period_text(p: &Period) -> String {
         if months == 1 {
             return p.start.format("%B %Y").to_string();
         }
-        if months == 3 && (p.start.month() - 1) % 3 == 0 {
+        if months == 3 && (p.start.month() - 1).is_multiple_of(3) {
             return format!("Q{} {}", (p.start.month() - 1) / 3 + 1, p.start.year());
         }
         return format!("{} to {}", p.start.format("%b %Y"), last.format("%b %Y"));
@@ -257,8 +268,15 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
             format!("period-over-period growth of {m}{by}")
         }
         Shape::Compare => format!("{m}{by}, one column per period"),
-        Shape::List => format!("list of {}", groups.join(" and ")),
-        Shape::CountRows { table } => {
+        Shape::List => format!(
+            "list of {}",
+            groups
+                .iter()
+                .map(|g| pluralize(g))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        Shape::CountRows { table, .. } => {
             let noun = model
                 .table(table)
                 .and_then(|t| t.entity.clone())

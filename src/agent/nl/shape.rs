@@ -20,6 +20,8 @@ pub struct Reading {
     pub nothing_linked: bool,
     /// Whether the measure was not named (the default metric was used).
     pub defaulted_measure: bool,
+    /// A ranking the question asked for ("top 3"), even when it names nothing to rank (follow-ups).
+    pub rank: Option<(Option<u32>, bool)>,
 }
 
 const DESC: &[&str] = &[
@@ -120,7 +122,6 @@ fn group_key(model: &SemanticModel, t: &Target) -> Option<GroupKey> {
 }
 
 struct Ctx<'a> {
-    model: &'a SemanticModel,
     tokens: &'a [Token],
     links: Vec<Link>,
     owner: Vec<Option<usize>>,
@@ -263,7 +264,6 @@ pub fn read(
         }
     }
     let mut cx = Ctx {
-        model,
         tokens,
         used: vec![false; links.len()],
         links,
@@ -286,7 +286,8 @@ pub fn read(
 
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
-        let w = cx.word(i);
+        let w = cx.word(i).to_string();
+        let w = w.as_str();
         if !matches!(w, "by" | "per" | "each" | "every" | "across")
             || cx.owner[i].is_some()
             || cx.consumed[i]
@@ -317,7 +318,10 @@ pub fn read(
             } else if let Some(Target::Measure(m)) =
                 targets.iter().find(|t| matches!(t, Target::Measure(_)))
             {
-                lead_measures.push(model.measures[*m].name.clone());
+                // "by units" names the ranking measure; "per order line" is a ratio we read as plain.
+                if w != "per" {
+                    lead_measures.push(model.measures[*m].name.clone());
+                }
                 cx.used[li] = true;
                 break;
             } else {
@@ -346,6 +350,7 @@ pub fn read(
     let mut top_n: Option<u32> = None;
     let mut rank_plural = false;
     let mut explicit_top = false;
+    let mut most_entity: Option<usize> = None;
     if ranked {
         for i in 0..n {
             let w = cx.word(i);
@@ -362,6 +367,16 @@ pub fn read(
             }
             if let Some(li) = cx.link_at(k) {
                 let targets = cx.links[li].targets.clone();
+                // "the most customers" ranks by a measure; "top 10 customers" groups by the entity.
+                let adjective =
+                    !matches!(w, "top" | "bottom" | "best" | "worst" | "which" | "what");
+                let measure_too = targets.iter().any(|t| matches!(t, Target::Measure(_)));
+                if adjective && measure_too {
+                    if matches!(w, "most" | "fewest" | "least") {
+                        most_entity = Some(li);
+                    }
+                    continue;
+                }
                 if let Some(t) = targets
                     .iter()
                     .find(|t| is_groupable(t) && !matches!(t, Target::TimeWord))
@@ -492,12 +507,49 @@ pub fn read(
             Target::Entity(e) => Some(*e),
             _ => None,
         });
-        let counted =
-            cx.preceded_by(start, COUNT_WORDS, 2) && (has("many") || has("number") || has("count"));
+        let counted = (cx.preceded_by(start, COUNT_WORDS, 2)
+            && (has("many") || has("number") || has("count")))
+            || most_entity == Some(li);
         if let (Some(e), true) = (entity, counted) {
             count_entity.get_or_insert((model.tables[e].name.clone(), li));
         }
         if let Some(m) = measure {
+            // "made a purchase", "place an order": a verb phrase, not a measure (unless nothing else is asked).
+            let verb_phrase = start > 0
+                && matches!(cx.word(start - 1), "a" | "an")
+                && cx.tokens[cx.links[li].end - 1].text == cx.tokens[cx.links[li].end - 1].stem()
+                && cx.links.iter().enumerate().any(|(o, l)| {
+                    o != li && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                });
+            let other_measure =
+                cx.links.iter().enumerate().any(|(o, l)| {
+                    o != li && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                });
+            // "revenue from returned items", "orders that had a return": the flag filters the other measure.
+            let flag = (verb_phrase || other_measure)
+                .then(|| {
+                    (cx.links[li].start..cx.links[li].end).find_map(|k| {
+                        lexicon
+                            .flag_of(&cx.tokens[k].stem())
+                            .or_else(|| verb_phrase.then(|| flag_in_expr(model, m)).flatten())
+                    })
+                })
+                .flatten();
+            let flag = flag.or_else(|| {
+                cx.preceded_by(start, NEGATIONS, 1)
+                    .then(|| flag_in_expr(model, m))
+                    .flatten()
+            });
+            if let Some(d) = flag {
+                let negate = cx.preceded_by(start, NEGATIONS, 2);
+                intent.add_filter(&model.dimensions[d].name, None, negate);
+                cx.used[li] = true;
+                continue;
+            }
+            if verb_phrase {
+                cx.used[li] = true;
+                continue;
+            }
             let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1)
                 && model.measures[m].agg == Aggregation::Sum;
             intent.add_measure(&model.measures[m].name, avg);
@@ -559,19 +611,54 @@ pub fn read(
             .count();
         alpha.len() >= 3 && caps * 10 >= alpha.len() * 6
     };
+    // "Brand A", "category Foo": a capitalised word right after an attribute names a value we don't know.
+    if !title_case {
+        for l in &cx.links {
+            let k = l.end;
+            if k >= n
+                || cx.owner[k].is_some()
+                || cx.consumed[k]
+                || tokens[k].symbol
+                || tokens[k].number.is_some()
+            {
+                continue;
+            }
+            let dim = l.targets.iter().any(|t| matches!(t, Target::Dimension(_)));
+            let orig = &tokens[k].orig;
+            let capital = orig.chars().next().is_some_and(|c| c.is_uppercase());
+            if dim
+                && capital
+                && (orig.len() == 1 || cx.unknown(k))
+                && !matches!(tokens[k].text.as_str(), "i")
+            {
+                let typed: Vec<&str> = tokens[l.start..=k]
+                    .iter()
+                    .map(|t| t.orig.as_str())
+                    .collect();
+                return Err(clarify::unknown_value(model, &typed.join(" ")));
+            }
+        }
+    }
     let mut ignored = Vec::new();
-    for i in 0..n {
+    for (i, t) in tokens.iter().enumerate() {
         if !cx.unknown(i) {
             continue;
         }
-        let t = &tokens[i];
         let capital = i > 0
             && !title_case
             && t.orig.chars().next().is_some_and(|c| c.is_uppercase())
             && t.orig.len() > 1;
         let prep =
             cx.preceded_by(i, &["in", "for", "from", "at", "within"], 1) && !t.text.ends_with("ly");
-        if capital || prep {
+        // "new customers", "repeat buyers": an unknown modifier changes what is counted.
+        let modifier = cx.owner.get(i + 1).copied().flatten().is_some_and(|li| {
+            cx.links[li].start == i + 1
+                && cx.links[li]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Measure(_) | Target::Entity(_)))
+        }) && t.text.chars().all(|c| c.is_alphabetic());
+        if capital || prep || modifier {
             return Err(clarify::unknown_value(model, &t.orig));
         }
         ignored.push(t.orig.clone());
@@ -584,6 +671,7 @@ pub fn read(
             notes,
             nothing_linked: true,
             defaulted_measure: false,
+            rank: ranked.then_some((top_n.or(Some(if explicit_top { 10 } else { 1 })), rank_desc)),
         });
     }
 
@@ -601,6 +689,30 @@ pub fn read(
             GroupKey::Entity(e) => e.eq_ignore_ascii_case(table),
             GroupKey::Grain(_) => false,
         })
+    };
+    let rank_spec = {
+        let desc = if rank_desc && rank_asc {
+            let first_desc = words.iter().position(|w| DESC.contains(w));
+            let first_asc = words.iter().position(|w| ASC.contains(w));
+            first_desc < first_asc
+        } else {
+            rank_desc
+        };
+        let sorted = ["sorted", "sort", "ordered", "ranked", "rank", "ranking"]
+            .iter()
+            .any(|w| has(w))
+            || has_phrase("highest to lowest")
+            || has_phrase("lowest to highest")
+            || has_phrase("most to least")
+            || has_phrase("least to most");
+        let n = top_n.or(if explicit_top {
+            Some(if rank_plural { 10 } else { 1 })
+        } else if rank_plural || sorted {
+            None
+        } else {
+            Some(1)
+        });
+        (n, desc)
     };
     if let Some((table, li)) = count_entity.clone() {
         let purchase = PURCHASE_VERBS.iter().any(|w| has(w));
@@ -638,7 +750,8 @@ pub fn read(
                     other => other.clone(),
                 })
                 .collect();
-            intent.shape = Shape::CountRows { table };
+            let top = ranked.then_some(rank_spec);
+            intent.shape = Shape::CountRows { table, top };
             return Ok(finish(intent, notes, ignored, false));
         } else if measure_from_link.is_none() {
             // "how many stores sold Electronics in 2024": count the entity through the fact table.
@@ -748,27 +861,19 @@ pub fn read(
                 let f = intent.filters.remove(pos);
                 intent.add_group(GroupKey::Dim(f.dim.clone()));
                 focus = Some(f);
+            } else if let Some(pos) = intent.filters.iter().position(|f| f.values.is_empty()) {
+                // "what percent of lines were returned": the flag's share of the total.
+                focus = Some(intent.filters.remove(pos));
             }
         }
         intent.shape = Shape::Share { focus };
     } else if ranked && !intent.group_by.is_empty() {
-        let desc = if rank_desc && rank_asc {
-            let first_desc = words.iter().position(|w| DESC.contains(w));
-            let first_asc = words.iter().position(|w| ASC.contains(w));
-            first_desc < first_asc
-        } else {
-            rank_desc
-        };
-        let n = top_n.or(if explicit_top {
-            Some(if rank_plural { 10 } else { 1 })
-        } else if rank_plural {
-            None
-        } else {
-            Some(1)
-        });
+        let (n, desc) = rank_spec;
         intent.shape = Shape::Top { n, desc };
     }
-    Ok(finish(intent, notes, ignored, defaulted))
+    let mut reading = finish(intent, notes, ignored, defaulted);
+    reading.rank = ranked.then_some(rank_spec);
+    Ok(reading)
 }
 
 fn finish(
@@ -785,7 +890,19 @@ fn finish(
         notes,
         nothing_linked: false,
         defaulted_measure,
+        rank: None,
     }
+}
+
+/// A flag dimension whose column a measure's expression reads ("returns" → returned).
+fn flag_in_expr(model: &SemanticModel, m: usize) -> Option<usize> {
+    let measure = &model.measures[m];
+    let expr = measure.expr.to_lowercase();
+    model.dimensions.iter().position(|d| {
+        d.kind == crate::catalog::semantic::DimensionKind::Flag
+            && d.table.eq_ignore_ascii_case(&measure.table)
+            && expr.contains(&d.column.to_lowercase())
+    })
 }
 
 /// A dimension on `table` over the same column name (stores.region for sales.region).

@@ -699,7 +699,7 @@ impl<'a> Builder<'a> {
 
 fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildError> {
     match &intent.shape {
-        Shape::CountRows { table } => Ok(table.clone()),
+        Shape::CountRows { table, .. } => Ok(table.clone()),
         Shape::List | Shape::CountValues => {
             let t = intent.group_by.iter().find_map(|g| match g {
                 GroupKey::Dim(d) => model.dimension(d).map(|d| d.table.clone()),
@@ -797,7 +797,7 @@ pub fn build(
         measures.push((measure_expr(m, r.average)?, alias, fmt));
     }
     match &intent.shape {
-        Shape::CountRows { table } => {
+        Shape::CountRows { table, top } => {
             let name = snake(
                 &model
                     .table(table)
@@ -812,8 +812,11 @@ pub fn build(
                 &name,
                 Format::Count,
             );
+            if let Some((n, desc)) = top {
+                order_by.push(order(Expr::Identifier(alias_ident(&a)), !*desc));
+                limit = *n;
+            }
             order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
-            let _ = a;
         }
         Shape::CountValues => {
             let Some(k) = keys.first() else {
@@ -983,6 +986,45 @@ pub fn build(
                     .chain(time_keys.iter().cloned())
                     .map(|e| order(e, true)),
             );
+        }
+        Shape::Share { focus: Some(f) } if keys.is_empty() => {
+            for p in &intent.periods {
+                where_parts.push(b.period_expr(p)?);
+            }
+            let cond = b.filter_expr(f)?;
+            for (e, alias, fmt) in &measures {
+                let part = conditional(e.clone(), &cond);
+                let name = if f.negate {
+                    format!("{alias}_not_{}", snake(&f.dim))
+                } else {
+                    format!("{alias}_{}", snake(&f.dim))
+                };
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    part.clone(),
+                    &name,
+                    *fmt,
+                );
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    e.clone(),
+                    &format!("{alias}_total"),
+                    *fmt,
+                );
+                let share = bin(nested(part), BinaryOperator::Divide, nested(e.clone()));
+                add(
+                    &mut projection,
+                    &mut formats,
+                    &mut aliases,
+                    share,
+                    "share",
+                    Format::Percent,
+                );
+            }
         }
         Shape::Share { focus } => {
             for p in &intent.periods {

@@ -246,17 +246,15 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
                     "in" | "of" | "between" | "from" | "since" | "and" | "to" | "during"
                 );
             ok.then_some((PieceKind::Month(m), 1))
-        } else if tokens[i].year().is_some() {
-            None
         } else {
             None
         };
         if let Some((kind, used)) = kind_used {
             let mut end = i + used;
-            if t(end) == "of" || t(end) == "in" {
-                if tokens.get(end + 1).and_then(|t| t.year()).is_some() {
-                    end += 1;
-                }
+            if (t(end) == "of" || t(end) == "in")
+                && tokens.get(end + 1).and_then(|t| t.year()).is_some()
+            {
+                end += 1;
             }
             let year = tokens.get(end).and_then(|t| t.year());
             if year.is_some() {
