@@ -174,7 +174,10 @@ fn serve(
             "demo lake ready"
         );
     }
-    let engine = DuckEngine::open(&EngineOptions::from_config(&cfg.data, &cfg))
+    let mut opts = EngineOptions::from_config(&cfg.data, &cfg);
+    opts.setup
+        .push(retail_insights::pgcompat::catalog::setup_fn());
+    let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
@@ -248,7 +251,10 @@ fn ask(
     if std::env::var_os("INSIGHTS_LOG").is_some() {
         init_tracing(false);
     }
-    let engine = DuckEngine::open(&EngineOptions::from_config(&cfg.data, &cfg))
+    let mut opts = EngineOptions::from_config(&cfg.data, &cfg);
+    opts.setup
+        .push(retail_insights::pgcompat::catalog::setup_fn());
+    let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let state = wire::ServerState::new(cfg, Arc::new(engine))?;
     let session = Session::new(state.clone(), state.engine.open_session()?);

@@ -1,5 +1,8 @@
 //! Client compatibility answered by the proxy itself: session commands (SET/SHOW/RESET, transaction control)
-//! and statement splitting that understands PostgreSQL's quoting. Nothing here touches the engine.
+//! statement splitting that understands PostgreSQL's quoting, the pg_catalog emulation (created in the engine
+//! at startup) and the client-quirk SQL rewrites applied before the guard.
 
+pub mod catalog;
+pub mod rewrite;
 pub mod session;
 pub mod split;

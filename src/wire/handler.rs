@@ -88,7 +88,9 @@ impl Session {
 
     /// Checks one statement before it may reach the engine and returns the text to run (rewritten: row cap).
     pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
-        self.checked(sql, self.state.guard().check(sql))
+        tracing::debug!(sql = %sql, "statement received");
+        let sql = crate::pgcompat::rewrite::rewrite(sql);
+        self.checked(&sql, self.state.guard().check(&sql))
     }
 
     /// Checks SQL written by the NL engine: the same guard as users' SQL, with the NL row cap.

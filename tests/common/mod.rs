@@ -75,7 +75,10 @@ pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestSe
     let mut cfg = raw.build().expect("test config");
     cfg.temp_directory = std::env::temp_dir().join(format!("ri-test-spill-{}", std::process::id()));
     tweak(&mut cfg);
-    let engine = DuckEngine::open(&EngineOptions::from_config(&data, &cfg)).expect("open engine");
+    let mut opts = EngineOptions::from_config(&data, &cfg);
+    opts.setup
+        .push(retail_insights::pgcompat::catalog::setup_fn());
+    let engine = DuckEngine::open(&opts).expect("open engine");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
