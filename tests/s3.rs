@@ -237,7 +237,7 @@ async fn s3_lake_is_discovered_pruned_projected_and_refreshed() {
 
     let tables = rows(
         &c,
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'",
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     )
     .await;
     let names: Vec<&str> = tables.iter().map(|r| r[0].as_str()).collect();
