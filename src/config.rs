@@ -2,6 +2,7 @@
 //! `RawConfig` is what the file says (every key optional); `Config` is the validated result with every default
 //! filled in. Every default lives here and nowhere else.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -55,6 +56,8 @@ pub struct RawConfig {
     pub max_rows_nl: Option<u64>,
     pub max_connections: Option<usize>,
     pub log_format: Option<String>,
+    /// Row-level policies: user → lake table → SQL predicate over that table's columns.
+    pub policies: Option<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 /// The validated configuration the server runs with.
@@ -76,6 +79,8 @@ pub struct Config {
     pub max_connections: usize,
     /// `text` or `json` log lines.
     pub log_format: String,
+    /// Row-level policies: user → lake table → SQL predicate (validated against the lake at startup).
+    pub policies: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Names of every key, used to read `INSIGHTS_<KEY>` variables.
@@ -210,6 +215,7 @@ impl RawConfig {
             max_rows_nl: self.max_rows_nl.unwrap_or(10_000),
             max_connections: self.max_connections.unwrap_or(256),
             log_format,
+            policies: self.policies.unwrap_or_default(),
         })
     }
 }
