@@ -13,7 +13,9 @@ use super::TableFilter;
 /// A policy in the configuration that cannot be used; the server refuses to start with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    #[error("policy for user {user:?}, table {table:?}: predicate {predicate:?} does not parse: {why}")]
+    #[error(
+        "policy for user {user:?}, table {table:?}: predicate {predicate:?} does not parse: {why}"
+    )]
     BadPredicate {
         user: String,
         table: String,
@@ -117,10 +119,19 @@ mod tests {
     #[test]
     fn rejects_bad_predicates_and_tables() {
         let bad = UserPolicy::parse("u", &entries(&[("sales", "true) OR (1=1")]), ["sales"]);
-        assert!(matches!(bad, Err(PolicyError::BadPredicate { .. })), "{bad:?}");
+        assert!(
+            matches!(bad, Err(PolicyError::BadPredicate { .. })),
+            "{bad:?}"
+        );
         let bad = UserPolicy::parse("u", &entries(&[("sales", "region = 'a'; DROP")]), ["sales"]);
-        assert!(matches!(bad, Err(PolicyError::BadPredicate { .. })), "{bad:?}");
+        assert!(
+            matches!(bad, Err(PolicyError::BadPredicate { .. })),
+            "{bad:?}"
+        );
         let bad = UserPolicy::parse("u", &entries(&[("secrets", "true")]), ["sales"]);
-        assert!(matches!(bad, Err(PolicyError::UnknownTable { .. })), "{bad:?}");
+        assert!(
+            matches!(bad, Err(PolicyError::UnknownTable { .. })),
+            "{bad:?}"
+        );
     }
 }
