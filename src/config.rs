@@ -257,6 +257,19 @@ mod tests {
     }
 
     #[test]
+    fn policies_are_read_from_toml() {
+        let raw = RawConfig::from_toml(
+            "[policies.north_mgr]\nsales = \"region = 'NORTH'\"\nstores = \"region = 'NORTH'\"\n",
+        )
+        .unwrap();
+        let c = raw.build().unwrap();
+        let p = &c.policies["north_mgr"];
+        assert_eq!(p.len(), 2);
+        assert_eq!(p["sales"], "region = 'NORTH'");
+        assert!(Config::default().policies.is_empty());
+    }
+
+    #[test]
     fn bad_values_are_reported() {
         let mut raw = RawConfig::default();
         assert!(raw.set("threads", "many").is_err());
