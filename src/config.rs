@@ -2,6 +2,7 @@
 //! `RawConfig` is what the file says (every key optional); `Config` is the validated result with every default
 //! filled in. Every default lives here and nowhere else.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -75,6 +76,8 @@ pub struct RawConfig {
     pub llm_timeout_ms: Option<u64>,
     /// Directory whose `*.txt` prompt templates override the built-in ones.
     pub prompts_dir: Option<PathBuf>,
+    /// Row-level policies: user → lake table → SQL predicate over that table's columns.
+    pub policies: Option<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 /// The `[s3]` table: endpoint, region, credentials (else `AWS_*` environment variables), addressing.
@@ -159,6 +162,8 @@ pub struct Config {
     /// The LLM fallback, when configured.
     pub llm: Option<LlmConfig>,
     pub prompts_dir: Option<PathBuf>,
+    /// Row-level policies: user → lake table → SQL predicate (validated against the lake at startup).
+    pub policies: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// How to reach the LLM used when the semantic engine cannot read a question.
@@ -379,6 +384,7 @@ impl RawConfig {
             external_file_cache: self.external_file_cache.unwrap_or(true),
             llm,
             prompts_dir: self.prompts_dir,
+            policies: self.policies.unwrap_or_default(),
         })
     }
 }
@@ -417,6 +423,19 @@ mod tests {
         assert_eq!(c.listen.port(), 7000);
         assert_eq!(c.threads, 1);
         assert_eq!(c.statement_timeout, None);
+    }
+
+    #[test]
+    fn policies_are_read_from_toml() {
+        let raw = RawConfig::from_toml(
+            "[policies.north_mgr]\nsales = \"region = 'NORTH'\"\nstores = \"region = 'NORTH'\"\n",
+        )
+        .unwrap();
+        let c = raw.build().unwrap();
+        let p = &c.policies["north_mgr"];
+        assert_eq!(p.len(), 2);
+        assert_eq!(p["sales"], "region = 'NORTH'");
+        assert!(Config::default().policies.is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod functions;
 mod json;
 mod limits;
 mod parser;
+pub mod policy;
 mod rewrite;
 mod scan;
 mod tables;

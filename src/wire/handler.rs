@@ -90,13 +90,19 @@ impl Session {
     pub fn check_sql(&self, sql: &str) -> PgWireResult<String> {
         tracing::debug!(sql = %sql, "statement received");
         let sql = crate::pgcompat::rewrite::rewrite(sql);
-        self.checked(&sql, self.state.guard().check(&sql))
+        self.checked(&sql, self.guard().check(&sql))
     }
 
     /// Checks SQL written by the NL engine: the same guard as users' SQL, with the NL row cap.
     pub fn check_nl_sql(&self, sql: &str) -> PgWireResult<String> {
         let cap = Some(self.state.config.max_rows_nl);
-        self.checked(sql, self.state.guard().check_with_cap(sql, cap))
+        self.checked(sql, self.guard().check_with_cap(sql, cap))
+    }
+
+    /// This session's guard: the user's row-level policy applies to everything they run.
+    fn guard(&self) -> Arc<crate::guard::Guard> {
+        let user = self.user.lock().unwrap_or_else(|p| p.into_inner());
+        self.state.guard_for(&user)
     }
 
     fn checked(

@@ -11,6 +11,7 @@ pub mod sqlstate;
 pub mod startup;
 pub mod types;
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::agent::nl::NlEngine;
@@ -19,10 +20,20 @@ use crate::catalog::semantic::SemanticModel;
 use crate::config::Config;
 use crate::engine::refresh::ERRORS_TABLE;
 use crate::engine::{Engine, EngineError, RefreshReport};
-use crate::guard::{Guard, Policy};
+use crate::guard::policy::{PolicyError, UserPolicy};
+use crate::guard::{Guard, GuardError, Policy};
 
 /// The version we report: PostgreSQL 16 protocol and catalog semantics.
 pub const SERVER_VERSION: &str = "16.6";
+
+/// Why the shared state could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Guard(#[from] GuardError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
 
 /// What every connection shares: configuration, the engine, the NL engine, the cancel registry.
 pub struct ServerState {
@@ -33,7 +44,7 @@ pub struct ServerState {
     nl: RwLock<Arc<NlEngine>>,
     /// Validates every statement (users' and the NL engine's) before the engine sees it; its allowed tables
     /// follow the lake on refresh.
-    guard: RwLock<Arc<Guard>>,
+    guard: RwLock<Guards>,
     /// The NL pipeline (router, generators, validator, summarizer, memory); rebuilt with the NL engine.
     agent: RwLock<Arc<Agent>>,
     pub cancels: Arc<cancel::CancelRegistry>,
@@ -43,21 +54,10 @@ impl ServerState {
     /// Builds the shared state.
     ///
     /// # Errors
-    /// When the guard's private parser cannot start.
-    pub fn new(
-        config: Config,
-        engine: Arc<dyn Engine>,
-    ) -> Result<Arc<Self>, crate::guard::GuardError> {
+    /// When the guard's private parser cannot start, or a row-level policy is invalid.
+    pub fn new(config: Config, engine: Arc<dyn Engine>) -> Result<Arc<Self>, StateError> {
         let snapshot = engine.snapshot();
-        let mut policy = Policy::for_tables(
-            snapshot
-                .tables
-                .iter()
-                .map(|t| t.name.as_str())
-                .chain([ERRORS_TABLE]),
-        );
-        policy.max_rows = Some(config.max_rows_sql);
-        let guard = Arc::new(Guard::new(policy)?);
+        let guard = Guards::build(&config, &snapshot)?;
         let nl = Arc::new(Self::nl_engine(&config, &snapshot));
         let agent = Arc::new(Agent::new(&config, nl.clone(), snapshot));
         Ok(Arc::new(Self {
@@ -83,12 +83,18 @@ impl ServerState {
         NlEngine::new(Arc::new(model))
     }
 
-    /// The guard for the lake as it is now.
+    /// The server-wide guard for the lake as it is now.
     pub fn guard(&self) -> Arc<Guard> {
-        match self.guard.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
+        self.guard_for("")
+    }
+
+    /// The guard for `user`: their row-level policy's, or the server-wide one.
+    pub fn guard_for(&self, user: &str) -> Arc<Guard> {
+        let g = match self.guard.read() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        g.users.get(user).unwrap_or(&g.shared).clone()
     }
 
     /// The NL pipeline for the lake as it is now.
@@ -115,14 +121,7 @@ impl ServerState {
             return Ok(report);
         }
         let snapshot = self.engine.snapshot();
-        let mut policy = self.guard().policy().clone();
-        policy.allowed_tables = snapshot
-            .tables
-            .iter()
-            .map(|t| t.name.to_lowercase())
-            .chain([ERRORS_TABLE.to_owned()])
-            .collect();
-        let guard = Arc::new(Guard::new(policy)?);
+        let guard = Guards::build(&self.config, &snapshot)?;
         let nl = Arc::new(Self::nl_engine(&self.config, &snapshot));
         let agent = Arc::new(Agent::new(&self.config, nl.clone(), snapshot));
         if let Ok(mut a) = self.agent.write() {
@@ -166,5 +165,40 @@ pub enum RefreshError {
     #[error("catalog refresh failed: {0}")]
     Engine(#[from] EngineError),
     #[error("catalog refresh failed: {0}")]
-    Guard(#[from] crate::guard::GuardError),
+    State(#[from] StateError),
+}
+
+/// The guards for the lake as it is: the server-wide one, and one per user with a row-level policy (the same
+/// checks plus the policy's row filters). Rebuilt together when a refresh changes the lake.
+struct Guards {
+    shared: Arc<Guard>,
+    users: HashMap<String, Arc<Guard>>,
+}
+
+impl Guards {
+    fn build(
+        config: &Config,
+        snapshot: &crate::catalog::schema::LakeSnapshot,
+    ) -> Result<Guards, StateError> {
+        let mut policy = Policy::for_tables(
+            snapshot
+                .tables
+                .iter()
+                .map(|t| t.name.as_str())
+                .chain([ERRORS_TABLE]),
+        );
+        policy.max_rows = Some(config.max_rows_sql);
+        let mut users = HashMap::new();
+        for (user, entries) in &config.policies {
+            let tables = snapshot.tables.iter().map(|t| t.name.as_str());
+            let filter = UserPolicy::parse(user, entries, tables)?;
+            tracing::info!(user = %user, tables = ?filter.tables().collect::<Vec<_>>(), "row-level policy loaded");
+            let g = Guard::new(policy.clone())?.with_filter(Arc::new(filter));
+            users.insert(user.clone(), Arc::new(g));
+        }
+        Ok(Guards {
+            shared: Arc::new(Guard::new(policy)?),
+            users,
+        })
+    }
 }

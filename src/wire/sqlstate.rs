@@ -80,7 +80,8 @@ impl From<EngineError> for PgWireError {
 pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
     let code = match e {
         super::RefreshError::Engine(e) => engine_code(e),
-        super::RefreshError::Guard(g) => g.sqlstate(),
+        super::RefreshError::State(super::StateError::Guard(g)) => g.sqlstate(),
+        super::RefreshError::State(super::StateError::Policy(_)) => INVALID_PARAMETER_VALUE,
     };
     user_error(code, e.to_string())
 }
