@@ -165,9 +165,10 @@ async fn broken_files_are_reported_and_skipped() {
         .unwrap()
         .is_empty());
 
+    // The good file first: a refresh that sees both broken files then sees it too.
+    std::fs::write(dir.join("fine.csv"), "k\n7\n").unwrap();
     write_garbage(&dir.join("broken.parquet"));
     write_garbage(&dir.join(WEST_AUG).join("zz_corrupt.parquet"));
-    std::fs::write(dir.join("fine.csv"), "k\n7\n").unwrap();
     // No manual refresh: the 1 s TTL picks the changes up.
     let mut errors = Vec::new();
     for _ in 0..50 {

@@ -127,7 +127,7 @@ impl Session {
     fn exec(&self) -> Exec {
         Exec {
             engine: self.engine.clone(),
-            guard: self.state.guard(),
+            guard: self.guard(),
             cap: self.state.config.max_rows_nl,
             cancel: self.cancel.clone(),
         }
