@@ -583,12 +583,15 @@ impl ConnHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        // Asked before the answer is first computed (for its narrative): from then on it is in the cache, and
+        // the rows below are streamed from there instead of running the query twice.
+        let cached = match &answer.planned {
+            Planned::Query { sql, .. } => self.session.engine.cached(sql),
+            Planned::Table { .. } => false,
+        };
         let notices = self.session.answer_notices(answer).await?;
-        let mut cached = false;
         let response = match &answer.planned {
             Planned::Query { sql, .. } => {
-                // Asked before the query starts: once it ran, its answer is in the cache.
-                cached = self.session.engine.cached(sql);
                 let timeout = self.session.settings().statement_timeout();
                 exec::start(
                     self.session.engine.clone(),
