@@ -174,6 +174,27 @@ fn next_solid(toks: &[Tok], i: usize) -> Option<usize> {
     (i..toks.len()).find(|&j| !matches!(toks[j], Tok::Space(_)))
 }
 
+/// Copies `toks`, letting `at` rewrite the tokens that start at each index: it pushes its replacement into `out`
+/// and returns the index after what it replaced, or `None` to keep the token as it is. `out` holds what was
+/// written so far, so a rule can look behind.
+fn scan(
+    toks: &[Tok],
+    mut at: impl FnMut(&[Tok], usize, &mut Vec<Tok>) -> Option<usize>,
+) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(toks.len() + 2);
+    let mut i = 0;
+    while i < toks.len() {
+        match at(toks, i, &mut out) {
+            Some(next) => i = next,
+            None => {
+                out.push(toks[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// A rewrite rule over the token stream.
 trait Rule {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok>;
@@ -187,20 +208,15 @@ struct StripCatalogQualifier;
 
 impl Rule for StripCatalogQualifier {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, out| {
             let qualifier = toks[i].ident().as_deref() == Some("pg_catalog")
                 && toks.get(i + 1).is_some_and(|t| t.is_sym("."))
                 && !out.last().is_some_and(|t| t.is_sym("."));
             if qualifier {
-                i += 2;
-                continue;
+                return Some(i + 2);
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
@@ -210,32 +226,27 @@ struct OperatorSyntax;
 
 impl Rule for OperatorSyntax {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, out| {
             if toks[i].is_word("operator") {
-                let open = next_solid(&toks, i + 1);
+                let open = next_solid(toks, i + 1);
                 let op = open.and_then(|o| {
                     toks[o]
                         .is_sym("(")
-                        .then(|| next_solid(&toks, o + 1))
+                        .then(|| next_solid(toks, o + 1))
                         .flatten()
                 });
-                let close = op.and_then(|p| next_solid(&toks, p + 1));
+                let close = op.and_then(|p| next_solid(toks, p + 1));
                 if let (Some(p), Some(c)) = (op, close) {
                     if toks[c].is_sym(")") && matches!(toks[p], Tok::Sym(_)) {
                         out.push(Tok::Space(" ".into()));
                         out.push(toks[p].clone());
                         out.push(Tok::Space(" ".into()));
-                        i = c + 1;
-                        continue;
+                        return Some(c + 1);
                     }
                 }
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
@@ -245,21 +256,16 @@ struct CollateDefault;
 
 impl Rule for CollateDefault {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, _out| {
             if toks[i].is_word("collate") {
-                if let Some(n) = next_solid(&toks, i + 1) {
+                if let Some(n) = next_solid(toks, i + 1) {
                     if toks[n].ident().as_deref() == Some("default") {
-                        i = n + 1;
-                        continue;
+                        return Some(n + 1);
                     }
                 }
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
@@ -270,12 +276,10 @@ struct RegLiteralCast;
 
 impl Rule for RegLiteralCast {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, out| {
             if let Tok::Str(lit) = &toks[i] {
-                let cast = next_solid(&toks, i + 1).filter(|&c| toks[c].is_sym("::"));
-                let ty = cast.and_then(|c| next_solid(&toks, c + 1));
+                let cast = next_solid(toks, i + 1).filter(|&c| toks[c].is_sym("::"));
+                let ty = cast.and_then(|c| next_solid(toks, c + 1));
                 if let Some(t) = ty {
                     let target = toks[t].ident().unwrap_or_default();
                     if matches!(
@@ -283,15 +287,12 @@ impl Rule for RegLiteralCast {
                         "regclass" | "regtype" | "regnamespace" | "regproc"
                     ) {
                         out.push(Tok::Word(format!("pg_insights_{target}({lit})")));
-                        i = t + 1;
-                        continue;
+                        return Some(t + 1);
                     }
                 }
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
@@ -303,12 +304,10 @@ struct RegexSearch;
 
 impl Rule for RegexSearch {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, out| {
             if let Tok::Sym(op) = &toks[i] {
                 if matches!(op.as_str(), "~" | "!~" | "~*" | "!~*") {
-                    if let Some(p) = next_solid(&toks, i + 1) {
+                    if let Some(p) = next_solid(toks, i + 1) {
                         if let Tok::Str(lit) = &toks[p] {
                             if lit.starts_with('\'') {
                                 let body = &lit[1..lit.len().saturating_sub(1)];
@@ -316,17 +315,14 @@ impl Rule for RegexSearch {
                                 out.push(Tok::Sym(op.trim_end_matches('*').to_owned()));
                                 out.push(Tok::Space(" ".into()));
                                 out.push(Tok::Str(format!("'(?{flags}).*(?:{body}).*'")));
-                                i = p + 1;
-                                continue;
+                                return Some(p + 1);
                             }
                         }
                     }
                 }
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
@@ -337,9 +333,7 @@ struct FunctionAlias;
 
 impl Rule for FunctionAlias {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out: Vec<Tok> = Vec::with_capacity(toks.len() + 2);
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, out| {
             let is_fn = toks[i].is_word("generate_series") || toks[i].is_word("unnest");
             let in_from = out
                 .iter()
@@ -347,7 +341,7 @@ impl Rule for FunctionAlias {
                 .find(|t| !matches!(t, Tok::Space(_)))
                 .is_some_and(|t| t.is_word("from") || t.is_word("join") || t.is_sym(","));
             if is_fn && in_from {
-                if let Some(open) = next_solid(&toks, i + 1).filter(|&o| toks[o].is_sym("(")) {
+                if let Some(open) = next_solid(toks, i + 1).filter(|&o| toks[o].is_sym("(")) {
                     let mut depth = 0;
                     let mut close = None;
                     for (j, t) in toks.iter().enumerate().skip(open) {
@@ -362,9 +356,9 @@ impl Rule for FunctionAlias {
                         }
                     }
                     if let Some(c) = close {
-                        let mut a = next_solid(&toks, c + 1);
+                        let mut a = next_solid(toks, c + 1);
                         if a.is_some_and(|x| toks[x].is_word("as")) {
-                            a = a.and_then(|x| next_solid(&toks, x + 1));
+                            a = a.and_then(|x| next_solid(toks, x + 1));
                         }
                         let alias = a.filter(|&x| match &toks[x] {
                             Tok::Word(w) => {
@@ -374,20 +368,17 @@ impl Rule for FunctionAlias {
                             _ => false,
                         });
                         if let Some(x) = alias {
-                            if !next_solid(&toks, x + 1).is_some_and(|n| toks[n].is_sym("(")) {
+                            if !next_solid(toks, x + 1).is_some_and(|n| toks[n].is_sym("(")) {
                                 out.extend(toks[i..=x].iter().cloned());
                                 out.push(Tok::Word(format!("({})", toks[x].text())));
-                                i = x + 1;
-                                continue;
+                                return Some(x + 1);
                             }
                         }
                     }
                 }
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
@@ -583,16 +574,14 @@ impl Settings {
 
 impl Rule for Settings {
     fn apply(&self, toks: Vec<Tok>) -> Vec<Tok> {
-        let mut out = Vec::with_capacity(toks.len());
-        let mut i = 0;
-        while i < toks.len() {
+        scan(&toks, |toks, i, out| {
             let after_dot = i > 0 && toks[i - 1].is_sym(".");
             let name = toks[i]
                 .ident()
                 .filter(|_| matches!(toks[i], Tok::Word(_)) && !after_dot);
-            let open = next_solid(&toks, i + 1).filter(|&o| toks[o].is_sym("("));
+            let open = next_solid(toks, i + 1).filter(|&o| toks[o].is_sym("("));
             if let (Some(fname), Some(o)) = (name, open) {
-                if let Some((args, close)) = Settings::literal_args(&toks, o) {
+                if let Some((args, close)) = Settings::literal_args(toks, o) {
                     let value = match (fname.as_str(), args.as_slice()) {
                         ("current_setting", [n]) | ("current_setting", [n, _]) => {
                             super::catalog::SETTINGS
@@ -608,15 +597,12 @@ impl Rule for Settings {
                     };
                     if let Some(v) = value {
                         out.push(Tok::Str(format!("'{}'", v.replace('\'', "''"))));
-                        i = close + 1;
-                        continue;
+                        return Some(close + 1);
                     }
                 }
             }
-            out.push(toks[i].clone());
-            i += 1;
-        }
-        out
+            None
+        })
     }
 }
 
