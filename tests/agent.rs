@@ -29,7 +29,18 @@ struct FakeLlm {
 }
 
 impl FakeLlm {
-    /// SQL-generation requests seen so far (polish requests are not counted).
+    /// Routing requests seen so far.
+    fn route_requests(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|b| b.contains("You route requests"))
+            .cloned()
+            .collect()
+    }
+
+    /// SQL-generation requests seen so far (polish and routing requests are not counted).
     fn sql_requests(&self) -> Vec<String> {
         self.requests
             .lock()
@@ -51,6 +62,15 @@ fn completion(text: &str) -> String {
 }
 
 fn start_fake_llm(script: Vec<Reply>) -> FakeLlm {
+    start_fake_llm_routing(script, Vec::new())
+}
+
+/// Like `start_fake_llm`, and answers routing requests whose body contains a key with its label (anything
+/// else gets a reply that is no label).
+fn start_fake_llm_routing(
+    script: Vec<Reply>,
+    routes: Vec<(&'static str, &'static str)>,
+) -> FakeLlm {
     let requests = Arc::new(Mutex::new(Vec::new()));
     let seen = requests.clone();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -69,6 +89,7 @@ fn start_fake_llm(script: Vec<Reply>) -> FakeLlm {
                     continue;
                 };
                 let (seen, script, next) = (seen.clone(), script.clone(), next.clone());
+                let routes = routes.clone();
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     let mut chunk = [0u8; 8192];
@@ -100,6 +121,12 @@ fn start_fake_llm(script: Vec<Reply>) -> FakeLlm {
                         let r = script[(*i).min(script.len() - 1)].clone();
                         *i += 1;
                         r
+                    } else if body.contains("You route requests") {
+                        let label = routes
+                            .iter()
+                            .find(|(k, _)| body.contains(k))
+                            .map_or("I am not sure.", |(_, l)| *l);
+                        Reply::Sql(label)
                     } else {
                         // Polish requests: a rewording that drops the figures, which must be ignored.
                         Reply::Sql("Business was fine.")
@@ -220,6 +247,72 @@ async fn llm_is_used_only_when_the_semantic_engine_cannot_read_the_question() {
         !n.contains("Business was fine"),
         "a polish that drops figures is ignored: {n}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_llm_routes_requests_the_word_cues_and_the_semantic_engine_cannot_read() {
+    let llm = start_fake_llm_routing(
+        vec![Reply::Sql("SELECT 7 AS seven")],
+        vec![
+            ("rundown", "summary"),
+            ("your weekend", "chitchat"),
+            ("what figures", "help"),
+            ("frobnicate", "question"),
+        ],
+    );
+    let server = with_llm(&llm.url, 5_000);
+    let (client, notices) = connect_with_notices(&server).await;
+
+    // Clear cues and clear readings never reach the model.
+    ask(&client, "/*ask*/ revenue by region in 2023")
+        .await
+        .unwrap();
+    ask(&client, "/*ask*/ forget").await.unwrap();
+    assert!(llm.route_requests().is_empty());
+
+    // Offline this is read as plain revenue (ignoring "rundown"); the model says it is a summary request.
+    notices.lock().unwrap().clear();
+    let (cols, rows) = ask(&client, "/*ask*/ give me the rundown on 2023")
+        .await
+        .unwrap();
+    assert_eq!(cols, ["kpi", "value"]);
+    assert!(rows.len() >= 8, "a KPI pack: {rows:?}");
+    assert!(rows.iter().any(|r| r[0].contains("revenue")), "{rows:?}");
+    let n = notices.lock().unwrap().join("\n");
+    assert!(n.contains("routed by the language model"), "{n}");
+    assert_eq!(llm.route_requests().len(), 1);
+    assert!(
+        llm.route_requests()[0].contains("Measures")
+            || llm.route_requests()[0].contains("measures")
+    );
+    assert!(llm.sql_requests().is_empty(), "a summary writes no LLM SQL");
+
+    // Small talk the cues do not know: refused politely, no SQL asked for.
+    let e = ask(&client, "/*ask*/ how was your weekend in 2023")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&e), "42000");
+    assert!(e.as_db_error().unwrap().message().contains("sales data"));
+    assert!(llm.sql_requests().is_empty());
+
+    // Help in other words: the catalog's measures, dimensions and examples.
+    let (_, rows) = ask(&client, "/*ask*/ what figures exist in here")
+        .await
+        .unwrap();
+    let text = format!("{rows:?}");
+    assert!(
+        text.contains("revenue") && text.contains("region"),
+        "{text}"
+    );
+
+    // A question the model routes as a question goes on to the LLM generator.
+    let (cols, rows) = ask(&client, "/*ask*/ frobnicate the quux").await.unwrap();
+    assert_eq!(
+        (cols, rows),
+        (vec!["seven".to_owned()], vec![vec!["7".to_owned()]])
+    );
+    assert_eq!(llm.sql_requests().len(), 1);
+    assert_eq!(llm.route_requests().len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -44,6 +44,8 @@ pub struct Generated {
     pub intent: Option<Intent>,
     pub formats: Vec<(String, Format)>,
     pub source: Source,
+    /// The semantic engine guessed (ignored words, default measure): see `NlPlan::guessed`.
+    pub guessed: bool,
 }
 
 /// Why a generator wrote no SQL.
@@ -86,6 +88,7 @@ impl Generator for SemanticGenerator {
                 intent: Some(p.intent),
                 formats: p.formats,
                 source: Source::Semantic,
+                guessed: p.guessed,
             }),
             Err(NlError::Refuse { reason }) => Err(GenError::Refuse { reason }),
             Err(NlError::Clarify {
@@ -138,6 +141,7 @@ impl Generator for LlmGenerator {
             notes: vec!["the semantic engine could not read this question; SQL written by the language model and checked by the guard".into()],
             intent: None,
             formats: Vec::new(),
+            guessed: false,
             source: Source::Llm,
         })
     }

@@ -384,8 +384,8 @@ pub fn summarize(
                     format!("{who} {when}: {:+.0}% vs its usual level", dev * 100.0),
                 ));
                 sentences.push(format!(
-                    "Anomaly: {who} in {when} shows a {word} of {:+.0}% against its usual level, after adjusting for the season.",
-                    dev * 100.0
+                    "Anomaly: {who} in {when} shows a {word} of {:.0}% against its usual level, after adjusting for the season.",
+                    dev.abs() * 100.0
                 ));
             }
         }

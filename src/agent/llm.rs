@@ -37,6 +37,7 @@ pub struct Prompts {
     pub sql_system: String,
     pub sql_user: String,
     pub polish: String,
+    pub route: String,
 }
 
 impl Prompts {
@@ -53,6 +54,7 @@ impl Prompts {
             ),
             sql_user: read("sql_user.txt", include_str!("../../prompts/sql_user.txt")),
             polish: read("polish.txt", include_str!("../../prompts/polish.txt")),
+            route: read("route.txt", include_str!("../../prompts/route.txt")),
         }
     }
 }

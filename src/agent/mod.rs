@@ -9,6 +9,7 @@ pub mod marker;
 pub mod memory;
 pub mod nl;
 pub mod pipeline;
+pub mod route_llm;
 pub mod router;
 pub mod summarize;
 pub mod validate;

@@ -13,6 +13,7 @@ use crate::agent::kpi::{self, KpiError};
 use crate::agent::llm::{self, LlmClient, LlmError, Prompts};
 use crate::agent::memory::{Conversation, MemoryError, ThreadStore, Turn};
 use crate::agent::nl::{Format, NlEngine};
+use crate::agent::route_llm::LlmRouter;
 use crate::agent::router::{route, Route};
 use crate::agent::summarize::{narrate, Table};
 use crate::agent::validate::{generate_checked, Checker, ValidateError};
@@ -151,12 +152,19 @@ impl Checker for Exec {
     }
 }
 
+fn out_of_scope() -> AgentError {
+    AgentError::OutOfScope(
+        "I only answer questions about the sales data — for example \"revenue by region in 2024\". Ask /*ask: what can you answer? */ for what I know.".into(),
+    )
+}
+
 /// The pipeline, shared by every session.
 pub struct Agent {
     nl: Arc<NlEngine>,
     semantic: SemanticGenerator,
     llm: Option<LlmGenerator>,
     polisher: Option<(LlmClient, String)>,
+    router: Option<LlmRouter>,
     pub store: ThreadStore,
 }
 
@@ -173,7 +181,12 @@ impl Agent {
             .llm
             .as_ref()
             .map(|c| (LlmClient::new(c), prompts.polish.clone()));
+        let router = config.llm.as_ref().map(|c| LlmRouter {
+            client: LlmClient::new(c),
+            prompt: prompts.route.clone(),
+        });
         Agent {
+            router,
             semantic: SemanticGenerator { nl: nl.clone() },
             nl,
             llm,
@@ -197,9 +210,7 @@ impl Agent {
                 forget: true,
             }),
             Route::Help => Ok(self.help()),
-            Route::ChitChat => Err(AgentError::OutOfScope(
-                "I only answer questions about the sales data — for example \"revenue by region in 2024\". Ask /*ask: what can you answer? */ for what I know.".into(),
-            )),
+            Route::ChitChat => Err(out_of_scope()),
             Route::Summary => self.summary(question, exec).await,
             Route::Question | Route::FollowUp => self.question(question, conv, exec).await,
         }
@@ -216,7 +227,34 @@ impl Agent {
             conversation: conv,
             feedback: &[],
         };
-        let (generated, sql) = match self.semantic.generate(&req).await {
+        let semantic = self.semantic.generate(&req).await;
+        // Word cues were not decisive (or this would not be a question): when the semantic engine cannot read
+        // the request, or only guesses at it, a configured LLM says what kind of request it is.
+        let unsure = match &semantic {
+            Ok(g) => g.guessed,
+            Err(GenError::Clarify { .. }) => true,
+            Err(_) => false,
+        };
+        if let (true, Some(router)) = (unsure, &self.router) {
+            match router.classify(self.nl.model(), question, conv).await {
+                Ok(Some(Route::Summary)) => {
+                    let mut planned = self.summary(question, exec).await?;
+                    if let Planned::Table { notices, .. } = &mut planned {
+                        notices.insert(1, "routed by the language model: a summary request".into());
+                    }
+                    return Ok(planned);
+                }
+                Ok(Some(Route::Help)) => return Ok(self.help()),
+                Ok(Some(Route::ChitChat)) => return Err(out_of_scope()),
+                Ok(_) => {}
+                // The semantic guess still stands; an unreadable question cannot be answered either way.
+                Err(e) if semantic.is_err() => return Err(AgentError::Llm(e)),
+                Err(e) => {
+                    tracing::warn!(cause = %e, "LLM routing failed; keeping the semantic reading")
+                }
+            }
+        }
+        let (generated, sql) = match semantic {
             Ok(g) => {
                 let sql = exec.guard(&g.sql).map_err(AgentError::Check)?;
                 (g, sql)

@@ -1,6 +1,6 @@
 //! The router: classifies a marked question before any SQL is written — a question, a summary request, a
 //! follow-up to the previous turn, help, "forget", or chit-chat/out-of-scope (politely refused). Deterministic:
-//! word cues only.
+//! word cues only; `route_llm` asks a configured LLM when these cues are not decisive.
 
 /// What a question asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

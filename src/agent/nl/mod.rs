@@ -58,6 +58,9 @@ pub struct NlPlan {
     pub intent: Intent,
     /// Display format of numeric output columns.
     pub formats: Vec<(String, Format)>,
+    /// A weak reading: words were ignored and no measure was named, so the answer is a guess at the default
+    /// metric. An LLM router (when configured) is asked what such a question wants.
+    pub guessed: bool,
 }
 
 /// The engine, built once per semantic model.
@@ -185,7 +188,11 @@ impl NlEngine {
                 ));
             }
         }
+        let guessed = reading.defaulted_measure
+            && reading.notes.iter().any(|n| n.starts_with("ignored:"))
+            && ctx.previous.is_none();
         Ok(NlPlan {
+            guessed,
             sql: built.sql,
             interpretation: format!("read as: {}", describe(model, &intent)),
             notes,
