@@ -68,6 +68,9 @@ pub struct RawConfig {
     pub result_cache_ttl_secs: Option<u64>,
     /// DuckDB's in-memory cache of remote file blocks (default on).
     pub external_file_cache: Option<bool>,
+    /// Memory budget in MiB for lake tables copied into DuckDB's memory, smallest first (0 = off; default a
+    /// quarter of `memory_limit`).
+    pub hot_tables_mb: Option<u64>,
     /// OpenAI-compatible endpoint for the LLM fallback (none = offline only).
     pub llm_base_url: Option<String>,
     pub llm_model: Option<String>,
@@ -159,6 +162,8 @@ pub struct Config {
     pub result_cache_bytes: u64,
     pub result_cache_ttl: Duration,
     pub external_file_cache: bool,
+    /// Budget for hot (in-memory) copies of lake tables, in bytes (0 = off).
+    pub hot_tables_bytes: u64,
     /// The LLM fallback, when configured.
     pub llm: Option<LlmConfig>,
     pub prompts_dir: Option<PathBuf>,
@@ -203,6 +208,7 @@ const KEYS: &[&str] = &[
     "catalog_ttl_secs",
     "result_cache_mb",
     "result_cache_ttl_secs",
+    "hot_tables_mb",
     "llm_base_url",
     "llm_model",
     "llm_api_key",
@@ -279,6 +285,7 @@ impl RawConfig {
             "catalog_ttl_secs" => self.catalog_ttl_secs = Some(num(value)?),
             "result_cache_mb" => self.result_cache_mb = Some(num(value)?),
             "result_cache_ttl_secs" => self.result_cache_ttl_secs = Some(num(value)?),
+            "hot_tables_mb" => self.hot_tables_mb = Some(num(value)?),
             "llm_base_url" => self.llm_base_url = Some(value.to_owned()),
             "llm_model" => self.llm_model = Some(value.to_owned()),
             "llm_api_key" => self.llm_api_key = Some(value.to_owned()),
@@ -359,14 +366,20 @@ impl RawConfig {
                 api_key: self.llm_api_key.unwrap_or_default(),
                 timeout: Duration::from_millis(self.llm_timeout_ms.unwrap_or(20_000)),
             });
+        let memory_limit = self.memory_limit.unwrap_or_else(|| "4GB".into());
+        let hot_tables_bytes = match self.hot_tables_mb {
+            Some(mb) => mb * 1024 * 1024,
+            None => parse_size(&memory_limit).map_or(1 << 30, |b| b / 4),
+        };
         Ok(Config {
             listen,
+            hot_tables_bytes,
             catalog_dir: self.catalog_dir.unwrap_or_else(|| PathBuf::from("catalog")),
             temp_directory: self
                 .temp_directory
                 .unwrap_or_else(|| std::env::temp_dir().join("retail-insights-spill")),
             data,
-            memory_limit: self.memory_limit.unwrap_or_else(|| "4GB".into()),
+            memory_limit,
             threads,
             max_temp_directory_size: self
                 .max_temp_directory_size
@@ -389,6 +402,29 @@ impl RawConfig {
     }
 }
 
+/// Bytes in a DuckDB-style size such as `4GB`, `512 MiB` or `1TB` (decimal and binary units; bare = bytes).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "byte" | "bytes" => 1.0,
+        "kb" | "k" => 1e3,
+        "mb" | "m" => 1e6,
+        "gb" | "g" => 1e9,
+        "tb" | "t" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    Some((n * mult) as u64)
+}
+
 impl Default for Config {
     fn default() -> Self {
         // Building the empty raw config cannot fail: every default above is valid.
@@ -408,6 +444,22 @@ mod tests {
         assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
         assert_eq!(c.max_rows_nl, 10_000);
         assert_eq!(c.statement_timeout, Some(Duration::from_secs(60)));
+        assert_eq!(c.hot_tables_bytes, 1_000_000_000, "a quarter of 4GB");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4GB"), Some(4_000_000_000));
+        assert_eq!(parse_size("512 MiB"), Some(512 << 20));
+        assert_eq!(parse_size("1.5gb"), Some(1_500_000_000));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("4 parsecs"), None);
+        let c = RawConfig::from_toml("memory_limit = \"2GB\"\nhot_tables_mb = 0\n")
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(c.hot_tables_bytes, 0);
     }
 
     #[test]

@@ -254,6 +254,8 @@ fn ask(
     let mut opts = EngineOptions::from_config(&cfg.data, &cfg);
     opts.setup
         .push(retail_insights::pgcompat::catalog::setup_fn());
+    // One question, then exit: copying tables into memory would only compete with it.
+    opts.hot_tables_bytes = 0;
     let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let state = wire::ServerState::new(cfg, Arc::new(engine))?;

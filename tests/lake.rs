@@ -209,3 +209,113 @@ fn write_garbage(path: &Path) {
     )
     .unwrap();
 }
+
+/// The table a plain scan of `table` reads, from EXPLAIN: a hot copy or the lake's files.
+async fn scanned_from(c: &Client, table: &str) -> String {
+    let plan = rows(c, &format!("EXPLAIN SELECT * FROM {table}"))
+        .await
+        .unwrap()
+        .concat()
+        .concat();
+    if plan.contains("insights_hot") {
+        "memory".into()
+    } else if plan.to_uppercase().contains("PARQUET") {
+        "files".into()
+    } else {
+        plan
+    }
+}
+
+/// Polls until `table` is served from memory (the copy is made in the background).
+async fn wait_hot(c: &Client, table: &str) {
+    for _ in 0..200 {
+        if scanned_from(c, table).await == "memory" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "{table} never served from memory: {}",
+        scanned_from(c, table).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hot_tables_answer_like_the_files_and_follow_refreshes() {
+    let dir = fresh_lake("hot");
+    let hot = start_server_on(dir.clone(), |cfg| cfg.result_cache_bytes = 0);
+    let cold = start_server_on(dir.clone(), |cfg| {
+        cfg.result_cache_bytes = 0;
+        cfg.hot_tables_bytes = 0;
+    });
+    let (h, _) = connect(&hot).await;
+    let (f, _) = connect(&cold).await;
+    for t in ["sales", "products", "stores", "customers"] {
+        wait_hot(&h, t).await;
+        assert_eq!(
+            scanned_from(&f, t).await,
+            "files",
+            "{t} with hot tables off"
+        );
+    }
+    // Same answers, types and column order as the files give.
+    for sql in [
+        "SELECT * FROM sales ORDER BY order_id, product_id LIMIT 50",
+        "SELECT region, year, month, sum(revenue), count(DISTINCT customer_id) FROM sales GROUP BY ALL ORDER BY ALL",
+        "SELECT p.category, s.store_type, sum(x.quantity) FROM sales x JOIN products p USING (product_id) JOIN stores s USING (store_id) GROUP BY ALL ORDER BY ALL",
+        "SELECT * FROM customers ORDER BY customer_id LIMIT 20",
+    ] {
+        assert_eq!(rows(&h, sql).await.unwrap(), rows(&f, sql).await.unwrap(), "{sql}");
+    }
+    // The copies cannot be named by clients.
+    let plan = rows(&h, "EXPLAIN SELECT * FROM sales")
+        .await
+        .unwrap()
+        .concat()
+        .concat();
+    // EXPLAIN draws the name inside a box, broken over lines.
+    let flat: String = plan
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let at = flat
+        .find("insights_hot.")
+        .expect("the copy's name in the plan");
+    // insights_hot.sales_ and the fingerprint's 16 hex digits.
+    let copy: String = flat[at..].chars().take(19 + 16).collect();
+    assert!(copy.starts_with("insights_hot.sales_"), "{copy}");
+    for sql in [
+        format!("SELECT count(*) FROM {copy}"),
+        "SELECT count(*) FROM insights_hot.sales".to_owned(),
+    ] {
+        let e = rows(&h, &sql).await.unwrap_err();
+        assert_eq!(sqlstate(&e), "42P01", "{sql}");
+    }
+
+    // A new partition: served from its files at once after the refresh, then from a new copy.
+    let total = "SELECT count(*) FROM sales";
+    let n0 = count(&h, total).await;
+    let m = count(
+        &h,
+        "SELECT count(*) FROM sales WHERE year = 2023 AND month = 8 AND region = 'WEST'",
+    )
+    .await;
+    let new_part = dir.join("sales/year=2026/month=1/region=WEST");
+    std::fs::create_dir_all(&new_part).unwrap();
+    std::fs::copy(
+        dir.join(WEST_AUG).join("data_0.parquet"),
+        new_part.join("data_0.parquet"),
+    )
+    .unwrap();
+    rows(&h, "SELECT insights.refresh()").await.unwrap();
+    assert_eq!(count(&h, total).await, n0 + m, "the new partition is read");
+    wait_hot(&h, "sales").await;
+    assert_eq!(count(&h, total).await, n0 + m, "and kept in the new copy");
+    // Removed again: the copy with it is dropped, not served.
+    std::fs::remove_dir_all(dir.join("sales/year=2026")).unwrap();
+    rows(&h, "SELECT insights.refresh()").await.unwrap();
+    assert_eq!(count(&h, total).await, n0);
+    wait_hot(&h, "sales").await;
+    assert_eq!(count(&h, total).await, n0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -232,6 +232,8 @@ async fn s3_lake_is_discovered_pruned_projected_and_refreshed() {
         // Every query must reach the store for the counts to mean something.
         cfg.result_cache_bytes = 0;
         cfg.external_file_cache = false;
+        // Counted requests are the point here: no in-memory copies.
+        cfg.hot_tables_bytes = 0;
     });
     let c = server.connect().await;
 

@@ -243,6 +243,15 @@ pub fn sql_ident(s: &str) -> String {
 
 /// The `CREATE VIEW` statement for a found table.
 pub fn view_sql(t: &FoundTable) -> String {
+    format!(
+        "CREATE OR REPLACE VIEW {} AS {}",
+        sql_ident(&t.name),
+        select_sql(t)
+    )
+}
+
+/// The query that reads a found table's files (what its view is, and what a hot copy is made from).
+pub fn select_sql(t: &FoundTable) -> String {
     let mut hive = format!("hive_partitioning = {}", !t.partition_keys.is_empty());
     if !t.integer_keys.is_empty() {
         let types: Vec<String> = t
@@ -265,10 +274,7 @@ pub fn view_sql(t: &FoundTable) -> String {
         let keys: Vec<String> = t.partition_keys.iter().map(|k| sql_ident(k)).collect();
         format!("* EXCLUDE ({}), {}", keys.join(", "), keys.join(", "))
     };
-    format!(
-        "CREATE OR REPLACE VIEW {} AS SELECT {select} FROM {reader}",
-        sql_ident(&t.name)
-    )
+    format!("SELECT {select} FROM {reader}")
 }
 
 /// Reads columns and statistics of every registered table.

@@ -11,6 +11,8 @@ use duckdb::types::Value;
 use duckdb::{ffi, Connection};
 
 use super::describe::Describer;
+use super::discover::{select_sql, sql_ident};
+use super::hot::{self, HotTables, HOT_SCHEMA};
 use super::refresh::{self, RefreshReport, Registered};
 use super::result_cache::{CachedResult, ResultCache, TeeSink};
 use super::s3;
@@ -46,6 +48,7 @@ struct Shared {
     results: ResultCache,
     /// One refresh at a time.
     refreshing: Mutex<()>,
+    hot: HotTables,
     /// Declared last so it drops after the connections above.
     _db: RawDb,
 }
@@ -98,6 +101,8 @@ pub struct EngineOptions {
     pub catalog_ttl: std::time::Duration,
     pub result_cache_bytes: u64,
     pub result_cache_ttl: std::time::Duration,
+    /// Budget for in-memory copies of lake tables (0 = off).
+    pub hot_tables_bytes: u64,
 }
 
 impl std::fmt::Debug for EngineOptions {
@@ -152,6 +157,7 @@ impl EngineOptions {
             catalog_ttl: cfg.catalog_ttl,
             result_cache_bytes: cfg.result_cache_bytes,
             result_cache_ttl: cfg.result_cache_ttl,
+            hot_tables_bytes: cfg.hot_tables_bytes,
         }
     }
 }
@@ -189,6 +195,7 @@ impl DuckEngine {
                 })?;
             }
         }
+        base.execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {HOT_SCHEMA}"))?;
         sandbox::lock_down(&base, &opts.sandbox)?;
         // SAFETY: as above.
         let describer = unsafe { Describer::connect(raw) }?;
@@ -198,7 +205,7 @@ impl DuckEngine {
             sources = opts.sources.len(),
             "lake registered"
         );
-        Ok(Self {
+        let engine = Self {
             shared: Arc::new(Shared {
                 base: Mutex::new(base),
                 describer,
@@ -206,9 +213,132 @@ impl DuckEngine {
                 registry,
                 results: ResultCache::new(opts.result_cache_bytes, opts.result_cache_ttl),
                 refreshing: Mutex::new(()),
+                hot: HotTables::new(opts.hot_tables_bytes),
                 _db: db,
             }),
-        })
+        };
+        engine.warm();
+        Ok(engine)
+    }
+
+    /// Starts a background pass that brings the in-memory copies in line with the lake and the budget.
+    pub fn warm(&self) {
+        if !self.shared.hot.enabled() {
+            return;
+        }
+        let me = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("hot-tables".into())
+            .spawn(move || {
+                if let Err(e) = me.warm_pass() {
+                    tracing::warn!(cause = %e, "hot tables: pass failed; tables stay on their files");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(cause = %e, "hot tables: cannot start a pass");
+        }
+    }
+
+    /// Tables served from memory now, with their estimated sizes.
+    pub fn hot_tables(&self) -> Vec<(String, u64)> {
+        self.shared.hot.served()
+    }
+
+    /// Waits until no pass is running (tests and benchmarks use it to measure a settled engine).
+    pub fn wait_warm(&self) {
+        drop(self.shared.hot.pass.lock());
+    }
+
+    /// One pass: drop copies of changed or removed tables, then copy what fits the budget and is not in memory
+    /// yet. Runs on its own connection; the view switch happens under the refresh lock.
+    fn warm_pass(&self) -> Result<(), EngineError> {
+        let hot = &self.shared.hot;
+        let _pass = hot.pass.lock().unwrap_or_else(|p| p.into_inner());
+        let tables: Vec<Registered> = self
+            .shared
+            .lake
+            .read()
+            .map(|l| l.tables.clone())
+            .map_err(|_| EngineError::internal("lake state poisoned"))?;
+        let conn = self.new_connection()?;
+        let current = tables
+            .iter()
+            .map(|t| (t.listed.name.clone(), t.served.fingerprint))
+            .collect();
+        for old in hot.stale(&current) {
+            conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", old.table))?;
+        }
+        let candidates = tables
+            .iter()
+            .filter_map(|t| {
+                Some(hot::Candidate {
+                    name: t.listed.name.clone(),
+                    fingerprint: t.served.fingerprint,
+                    bytes: hot::estimate_bytes(&t.info)?,
+                })
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        for c in hot.plan(candidates) {
+            if hot
+                .copy_of(&c.name)
+                .is_some_and(|k| k.fingerprint == c.fingerprint)
+            {
+                continue;
+            }
+            let Some(t) = tables.iter().find(|t| t.listed.name == c.name) else {
+                continue;
+            };
+            let target = format!(
+                "{HOT_SCHEMA}.{}",
+                sql_ident(&format!("{}_{:016x}", c.name, c.fingerprint))
+            );
+            conn.execute_batch(&format!(
+                "CREATE OR REPLACE TABLE {target} AS {}",
+                select_sql(&t.served)
+            ))?;
+            let switched = {
+                let _refresh = self
+                    .shared
+                    .refreshing
+                    .lock()
+                    .map_err(|_| EngineError::internal("refresh lock poisoned"))?;
+                let still = self.shared.lake.read().is_ok_and(|l| {
+                    l.tables
+                        .iter()
+                        .any(|n| n.listed.name == c.name && n.served.fingerprint == c.fingerprint)
+                });
+                if still {
+                    let base =
+                        self.shared.base.lock().map_err(|_| {
+                            EngineError::internal("engine base connection poisoned")
+                        })?;
+                    base.execute_batch(&format!(
+                        "CREATE OR REPLACE VIEW {} AS SELECT * FROM {target}",
+                        sql_ident(&c.name)
+                    ))?;
+                }
+                still
+            };
+            if !switched {
+                conn.execute_batch(&format!("DROP TABLE IF EXISTS {target}"))?;
+                continue;
+            }
+            let copy = hot::Copy {
+                fingerprint: c.fingerprint,
+                table: target,
+                bytes: c.bytes,
+            };
+            if let Some(old) = hot.record(&c.name, copy) {
+                conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", old.table))?;
+            }
+            tracing::info!(table = %c.name, estimated_mb = c.bytes >> 20, "hot table: served from memory");
+        }
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "hot tables: pass done"
+        );
+        Ok(())
     }
 
     /// Names of the registered tables.
@@ -254,6 +384,8 @@ impl DuckEngine {
                 .map_err(|_| EngineError::internal("lake state poisoned"))?;
             *lake = Lake::new(tables);
             tracing::info!(?report, "lake refreshed");
+            drop(lake);
+            self.warm();
         }
         Ok(report)
     }

@@ -7,6 +7,7 @@ pub mod describe;
 pub mod discover;
 pub mod duck;
 pub mod error;
+pub mod hot;
 pub mod refresh;
 pub mod result_cache;
 pub mod s3;
