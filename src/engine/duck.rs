@@ -244,9 +244,13 @@ impl DuckEngine {
         self.shared.hot.served()
     }
 
-    /// Waits until no pass is running (tests and benchmarks use it to measure a settled engine).
-    pub fn wait_warm(&self) {
-        drop(self.shared.hot.pass.lock());
+    /// Runs a pass now, on this thread (after the one in the background, if any): benchmarks use it to measure
+    /// a settled engine.
+    pub fn warm_now(&self) -> Result<(), EngineError> {
+        if !self.shared.hot.enabled() {
+            return Ok(());
+        }
+        self.warm_pass()
     }
 
     /// One pass: drop copies of changed or removed tables, then copy what fits the budget and is not in memory
