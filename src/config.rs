@@ -55,6 +55,8 @@ pub struct RawConfig {
     /// Row cap for natural-language answers.
     pub max_rows_nl: Option<u64>,
     pub max_connections: Option<usize>,
+    /// Seconds running statements may take to finish after SIGTERM (default 25).
+    pub shutdown_timeout_secs: Option<u64>,
     pub log_format: Option<String>,
     /// More lake sources besides `data`: local directories and `s3://bucket/prefix/` URLs.
     pub sources: Option<Vec<String>>,
@@ -153,6 +155,8 @@ pub struct Config {
     pub max_rows_sql: u64,
     pub max_rows_nl: u64,
     pub max_connections: usize,
+    /// How long running statements may take to finish after SIGTERM before they are cancelled.
+    pub shutdown_timeout: Duration,
     /// `text` or `json` log lines.
     pub log_format: String,
     /// Extra sources (the `data` directory is always the first source).
@@ -203,6 +207,7 @@ const KEYS: &[&str] = &[
     "max_rows_sql",
     "max_rows_nl",
     "max_connections",
+    "shutdown_timeout_secs",
     "log_format",
     "sources",
     "catalog_ttl_secs",
@@ -271,6 +276,7 @@ impl RawConfig {
             "max_rows_sql" => self.max_rows_sql = Some(num(value)?),
             "max_rows_nl" => self.max_rows_nl = Some(num(value)?),
             "max_connections" => self.max_connections = Some(num(value)? as usize),
+            "shutdown_timeout_secs" => self.shutdown_timeout_secs = Some(num(value)?),
             "log_format" => self.log_format = Some(value.to_owned()),
             "sources" => {
                 self.sources = Some(
@@ -388,6 +394,7 @@ impl RawConfig {
             max_rows_sql: self.max_rows_sql.unwrap_or(10_000_000),
             max_rows_nl: self.max_rows_nl.unwrap_or(10_000),
             max_connections: self.max_connections.unwrap_or(256),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout_secs.unwrap_or(25)),
             log_format,
             sources,
             s3,

@@ -1,6 +1,6 @@
 //! The accept loop, shaped like mini-redis: a semaphore bounds connections, each connection runs in its own
-//! task with its own handlers and engine session, and a shutdown future stops accepting and lets running
-//! connections finish up to a deadline.
+//! task with its own handlers and engine session, and a shutdown future stops accepting, lets each connection
+//! finish its running statement and closes it once idle, up to the configured deadline (see `wire::shutdown`).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use tokio::sync::Semaphore;
 use crate::wire::handler::{ConnHandler, Session};
 use crate::wire::ServerState;
 
-/// How long running connections may take to finish after shutdown was requested.
-pub const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
+/// After its last statement, how long a closing connection keeps reading (to answer a pipelined Sync).
+const CLOSE_GRACE: Duration = Duration::from_millis(100);
 
 /// Serves connections from `listener` until `shutdown` resolves.
 pub async fn run(
@@ -53,18 +53,52 @@ pub async fn run(
                             return;
                         }
                     };
-                    let session = Arc::new(Session::new(state, engine));
+                    let session = Arc::new(Session::new(state.clone(), engine));
+                    let activity = session.activity.clone();
                     let handler = Arc::new(ConnHandler::new(session));
-                    if let Err(e) = pgwire::tokio::process_socket(socket, None, handler).await {
-                        tracing::debug!(%addr, cause = %e, "connection ended with error");
-                    }
+                    let conn = pgwire::tokio::process_socket(socket, None, handler);
+                    tokio::pin!(conn);
+                    let ended = tokio::select! {
+                        r = &mut conn => Some(r),
+                        _ = state.shutdown.stopped() => None,
+                    };
+                    let ended = match ended {
+                        Some(r) => r,
+                        None => {
+                            // Shutting down: the running statement (if any) finishes, then the connection closes.
+                            while !activity.idle() {
+                                tokio::select! {
+                                    r = &mut conn => { log_end(addr, r); return; }
+                                    _ = tokio::time::sleep(Duration::from_millis(10)) => {}
+                                }
+                            }
+                            match tokio::time::timeout(CLOSE_GRACE, &mut conn).await {
+                                Ok(r) => r,
+                                Err(_) => Ok(()),
+                            }
+                        }
+                    };
+                    log_end(addr, ended);
                 });
             }
         }
     }
     refresher.abort();
-    tracing::info!("shutting down: waiting for running connections");
-    tasks.drain(DRAIN_DEADLINE).await;
+    state.shutdown.begin();
+    drop(listener);
+    let deadline = state.config.shutdown_timeout;
+    tracing::info!(
+        deadline_secs = deadline.as_secs(),
+        "shutting down: running statements may finish"
+    );
+    tasks.drain(deadline).await;
+    tracing::info!("shut down");
+}
+
+fn log_end(addr: std::net::SocketAddr, r: Result<(), std::io::Error>) {
+    if let Err(e) = r {
+        tracing::debug!(%addr, cause = %e, "connection ended with error");
+    }
 }
 
 /// Tracks spawned connection tasks so shutdown can wait for them.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures::{stream, Sink, SinkExt};
+use futures::{stream, Sink, SinkExt, StreamExt};
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::{
     send_execution_response, send_query_response, ExtendedQueryHandler, SimpleQueryHandler,
@@ -27,6 +27,7 @@ use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::PgWireBackendMessage;
 
 use super::cancel::CancelRouter;
+use super::shutdown::{Activity, Shutdown};
 use super::sqlstate::{self, user_error};
 use super::types::{field_infos, pg_type};
 use super::{exec, params, ServerState};
@@ -53,6 +54,8 @@ pub struct Session {
     conversation: Mutex<Conversation>,
     /// The backend key, to unregister from the cancel registry when the connection ends.
     key: Mutex<Option<(i32, Bytes)>>,
+    /// Statements in progress: shutdown closes the connection once none is.
+    pub activity: Activity,
 }
 
 impl Session {
@@ -66,6 +69,7 @@ impl Session {
             user: Mutex::new(String::new()),
             conversation: Mutex::new(Conversation::default()),
             key: Mutex::new(None),
+            activity: Activity::default(),
         }
     }
 
@@ -662,8 +666,11 @@ impl SimpleQueryHandler for ConnHandler {
             return Err(PgWireError::NotReadyForQuery);
         }
         client.set_state(PgWireConnectionState::QueryInProgress);
+        let _busy = self.session.activity.enter();
         let mut status = client.transaction_status();
-        let result = if is_refresh_call(&query.query) {
+        let result = if self.session.state.shutdown.is_stopping() {
+            Err(Shutdown::refusal())
+        } else if is_refresh_call(&query.query) {
             self.run_refresh(client).await
         } else {
             match extract_question(&query.query) {
@@ -707,6 +714,16 @@ impl SimpleQueryHandler for ConnHandler {
     }
 }
 
+/// Keeps the connection marked busy until the response's rows have all been sent (or it is dropped).
+fn busy_until_sent(mut response: QueryResponse, busy: super::shutdown::Busy) -> QueryResponse {
+    let rows = std::mem::replace(&mut response.data_rows, Box::pin(stream::empty()));
+    response.data_rows = Box::pin(rows.map(move |r| {
+        let _held = &busy;
+        r
+    }));
+    response
+}
+
 /// Turns SQL text into a [`Prepared`] at Parse time: classifies it and describes it on the engine.
 pub struct StatementParser {
     session: Arc<Session>,
@@ -739,6 +756,10 @@ impl QueryParser for StatementParser {
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
+        let _busy = self.session.activity.enter();
+        if self.session.state.shutdown.is_stopping() {
+            return Err(Shutdown::refusal());
+        }
         if split::is_comment_only(sql) {
             return Ok(Some(Arc::new(Prepared {
                 kind: Kind::Empty,
@@ -817,6 +838,10 @@ impl ExtendedQueryHandler for ConnHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        let busy = self.session.activity.enter();
+        if self.session.state.shutdown.is_stopping() {
+            return Err(Shutdown::refusal());
+        }
         let prepared = &portal.statement.statement;
         let status = client.transaction_status();
         let cmd = match &prepared.kind {
@@ -834,7 +859,7 @@ impl ExtendedQueryHandler for ConnHandler {
             Kind::Ask(answer) => {
                 let flags = binary_flags(&portal.result_column_format, prepared.desc.columns.len());
                 let response = self.start_answer(client, answer, flags).await?;
-                Ok(Response::Query(response))
+                Ok(Response::Query(busy_until_sent(response, busy)))
             }
             Kind::Session(cmd) => {
                 let reply = self.session.settings().apply(cmd).map_err(session_error)?;
@@ -895,7 +920,7 @@ impl ExtendedQueryHandler for ConnHandler {
                     timeout,
                 )
                 .await?;
-                Ok(Response::Query(started.response))
+                Ok(Response::Query(busy_until_sent(started.response, busy)))
             }
         }
     }

@@ -7,6 +7,7 @@ pub mod encode;
 pub mod exec;
 pub mod handler;
 pub mod params;
+pub mod shutdown;
 pub mod sqlstate;
 pub mod startup;
 pub mod types;
@@ -48,6 +49,8 @@ pub struct ServerState {
     /// The NL pipeline (router, generators, validator, summarizer, memory); rebuilt with the NL engine.
     agent: RwLock<Arc<Agent>>,
     pub cancels: Arc<cancel::CancelRegistry>,
+    /// Set on SIGTERM: statements are refused and connections close once idle.
+    pub shutdown: shutdown::Shutdown,
 }
 
 impl ServerState {
@@ -67,6 +70,7 @@ impl ServerState {
             guard: RwLock::new(guard),
             agent: RwLock::new(agent),
             cancels: Arc::new(cancel::CancelRegistry::default()),
+            shutdown: shutdown::Shutdown::default(),
         }))
     }
 
