@@ -34,12 +34,15 @@ fn start(port: u16, deadline_secs: u64) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the server");
+    let mut child = child;
     for _ in 0..300 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return child;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start");
 }
 
