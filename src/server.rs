@@ -24,6 +24,8 @@ pub async fn run(
     let limit = Arc::new(Semaphore::new(state.config.max_connections));
     let tasks = tokio_util_tracker::Tracker::default();
     let refresher = state.spawn_refresher();
+    let addr = listener.local_addr().unwrap_or(state.config.listen);
+    state.auth.announce(addr, state.tls.mode);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -44,6 +46,7 @@ pub async fn run(
                     continue;
                 };
                 let state = state.clone();
+                let tls = state.tls.acceptor();
                 tasks.spawn(async move {
                     let _permit = permit;
                     let engine = match state.engine.open_session() {
@@ -55,7 +58,7 @@ pub async fn run(
                     };
                     let session = Arc::new(Session::new(state, engine));
                     let handler = Arc::new(ConnHandler::new(session));
-                    if let Err(e) = pgwire::tokio::process_socket(socket, None, handler).await {
+                    if let Err(e) = pgwire::tokio::process_socket(socket, tls, handler).await {
                         tracing::debug!(%addr, cause = %e, "connection ended with error");
                     }
                 });
