@@ -317,11 +317,14 @@ fn serve(
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(cfg.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", cfg.listen))?;
-        tracing::info!(addr = %listener.local_addr()?, tables = ?engine.table_names(), "ready for connections");
+        // TLS files, users and the trust-on-loopback rule are checked before the port is opened.
+        let tables = engine.table_names();
+        let listen = cfg.listen;
         let state = wire::ServerState::new(cfg, Arc::new(engine))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!(addr = %listener.local_addr()?, tables = ?tables, "ready for connections");
         server::run(listener, state, shutdown_signal()).await;
         Ok(())
     })
