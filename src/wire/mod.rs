@@ -58,6 +58,8 @@ pub struct ServerState {
     /// The NL pipeline (router, generators, validator, summarizer, memory); rebuilt with the NL engine.
     agent: RwLock<Arc<Agent>>,
     pub cancels: Arc<cancel::CancelRegistry>,
+    /// Backend keys: one generator for the server, so every connection gets its own process id.
+    pub backend_keys: pgwire::api::RandomPidSecretKeyGenerator,
     /// The TLS acceptor and mode.
     pub tls: tls::Tls,
     /// Trust or SCRAM, with the users' verifiers.
@@ -84,6 +86,7 @@ impl ServerState {
             guard: RwLock::new(guard),
             agent: RwLock::new(agent),
             cancels: Arc::new(cancel::CancelRegistry::default()),
+            backend_keys: Default::default(),
             tls,
             auth,
         }))

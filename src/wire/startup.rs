@@ -14,10 +14,7 @@ use pgwire::api::auth::{
     finish_authentication, protocol_negotiation, save_startup_parameters_to_metadata,
     ServerParameterProvider, StartupHandler,
 };
-use pgwire::api::{
-    ClientInfo, PgWireConnectionState, PidSecretKeyGenerator, RandomPidSecretKeyGenerator,
-    METADATA_USER,
-};
+use pgwire::api::{ClientInfo, PgWireConnectionState, PidSecretKeyGenerator, METADATA_USER};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::startup::PasswordMessageFamily;
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
@@ -171,7 +168,7 @@ impl ConnHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let (pid, key) = RandomPidSecretKeyGenerator::default().generate(client);
+        let (pid, key) = self.session.state.backend_keys.generate(client);
         client.set_pid_and_secret_key(pid, key.clone());
         self.session.register_cancel(pid, key.to_bytes());
         let user = user_of(client);
