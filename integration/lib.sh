@@ -18,10 +18,13 @@ in: $3"; fi
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# start_server DATA_DIR: sets PORT and SERVER_PID; waits until it accepts connections.
+# start_server DATA_DIR [SERVE_ARGS...]: sets PORT, SERVER_PID and SERVER_LOG; waits until it accepts connections.
 start_server() {
   PORT=$(free_port)
-  "$INSIGHTS_BIN" serve --data "$1" --listen "127.0.0.1:$PORT" >"${TMPDIR:-/tmp}/insights-$PORT.log" 2>&1 &
+  SERVER_LOG="${TMPDIR:-/tmp}/insights-$PORT.log"
+  local data="$1"
+  shift
+  "$INSIGHTS_BIN" serve --data "$data" --listen "127.0.0.1:$PORT" "$@" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     if pg_isready -q -h 127.0.0.1 -p "$PORT" 2>/dev/null; then return 0; fi

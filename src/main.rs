@@ -1,5 +1,5 @@
 //! The `insights` binary: parses the command line, reads configuration, starts tracing and hands off to the
-//! library (`server::run`, `demo::generate`). Nothing else lives here.
+//! library (`server::run`, `demo::generate`, `wire::certgen`, `wire::users`). Nothing else lives here.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,12 +53,33 @@ enum Command {
         #[arg(long)]
         thread: Option<String>,
     },
-    /// Generate the deterministic demo retail lake.
     /// Manage the running server's catalog.
     Catalog {
         #[command(subcommand)]
         action: CatalogAction,
     },
+    /// Manage the users who may log in (SCRAM-SHA-256 verifiers in a users file).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Generate a local CA and a server certificate it signs (PEM), for TLS in development.
+    GenCert {
+        /// Directory for ca.crt, server.crt and server.key.
+        #[arg(long, default_value = config::DEFAULT_CERT_DIR)]
+        out: PathBuf,
+        /// A DNS name or IP address the certificate is valid for; repeat for more (default: localhost,
+        /// 127.0.0.1, ::1).
+        #[arg(long = "host")]
+        hosts: Vec<String>,
+        /// Days the certificates stay valid.
+        #[arg(long, default_value_t = config::DEFAULT_CERT_DAYS)]
+        days: u32,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Generate the deterministic demo retail lake.
     DemoData {
         #[arg(long)]
         out: PathBuf,
@@ -78,6 +99,31 @@ enum CatalogAction {
         server: String,
         #[arg(long, default_value = "insights")]
         user: String,
+        /// Connect with TLS and verify the server's certificate against this CA (PEM). The password, when the
+        /// server asks for one, comes from PGPASSWORD.
+        #[arg(long)]
+        tls_ca: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Adds NAME (or replaces their password): writes their SCRAM-SHA-256 verifier, never the password.
+    /// The password is read from stdin when it is not a terminal (or with --password-stdin), else prompted.
+    Add {
+        name: String,
+        /// The users file to write (default: users_file from --config / INSIGHTS_USERS_FILE).
+        #[arg(long)]
+        users_file: Option<PathBuf>,
+        /// TOML configuration file naming users_file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+        /// PBKDF2 iterations of the verifier.
+        #[arg(long, default_value_t = config::DEFAULT_SCRAM_ITERATIONS)]
+        iterations: u32,
     },
 }
 
@@ -136,9 +182,99 @@ fn run(cli: Cli) -> Result<()> {
             thread,
         } => ask(config, data, &question, thread),
         Command::Catalog {
-            action: CatalogAction::Refresh { server, user },
-        } => catalog_refresh(&server, &user),
+            action:
+                CatalogAction::Refresh {
+                    server,
+                    user,
+                    tls_ca,
+                },
+        } => catalog_refresh(&server, &user, tls_ca.as_deref()),
+        Command::User {
+            action:
+                UserAction::Add {
+                    name,
+                    users_file,
+                    config,
+                    password_stdin,
+                    iterations,
+                },
+        } => user_add(&name, users_file, config, password_stdin, iterations),
+        Command::GenCert {
+            out,
+            hosts,
+            days,
+            force,
+        } => gen_cert(out, hosts, days, force),
     }
+}
+
+fn user_add(
+    name: &str,
+    users_file: Option<PathBuf>,
+    config: Option<PathBuf>,
+    password_stdin: bool,
+    iterations: u32,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    use wire::users::Users;
+    use wire::verifier::Verifier;
+    let path = match users_file {
+        Some(p) => p,
+        None => load_config(config, None)?.users_file.context(
+            "say which users file to write: --users-file FILE (or users_file in --config / INSIGHTS_USERS_FILE)",
+        )?,
+    };
+    let password = if password_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    } else {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let again = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == again, "the passwords do not match");
+        first
+    };
+    anyhow::ensure!(!password.is_empty(), "empty password");
+    let verifier = Verifier::generate(&password, iterations)?;
+    let replaced = Users::save_user(&path, name, &verifier)?;
+    println!(
+        "{} user {name} in {} (SCRAM-SHA-256 verifier, {iterations} iterations)",
+        if replaced { "updated" } else { "added" },
+        path.display()
+    );
+    Ok(())
+}
+
+fn gen_cert(out: PathBuf, hosts: Vec<String>, days: u32, force: bool) -> Result<()> {
+    let hosts = if hosts.is_empty() {
+        config::DEFAULT_CERT_HOSTS
+            .iter()
+            .map(|h| h.to_string())
+            .collect()
+    } else {
+        hosts
+    };
+    let files = wire::certgen::generate(&wire::certgen::CertOptions {
+        out,
+        hosts: hosts.clone(),
+        days,
+        force,
+    })?;
+    println!(
+        "wrote {} (the CA clients verify against), {} and {} (valid {days} days for {})\n\n\
+         in the config:\n  tls = \"required\"\n  tls_cert = \"{}\"\n  tls_key = \"{}\"\n\n\
+         then: psql \"host=localhost port=5433 sslmode=verify-full sslrootcert={}\"",
+        files.ca_cert.display(),
+        files.server_cert.display(),
+        files.server_key.display(),
+        hosts.join(", "),
+        files.server_cert.display(),
+        files.server_key.display(),
+        files.ca_cert.display()
+    );
+    Ok(())
 }
 
 fn serve(
@@ -181,33 +317,58 @@ fn serve(
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(cfg.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", cfg.listen))?;
-        tracing::info!(addr = %listener.local_addr()?, tables = ?engine.table_names(), "ready for connections");
+        // TLS files, users and the trust-on-loopback rule are checked before the port is opened.
+        let tables = engine.table_names();
+        let listen = cfg.listen;
         let state = wire::ServerState::new(cfg, Arc::new(engine))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!(addr = %listener.local_addr()?, tables = ?tables, "ready for connections");
         server::run(listener, state, shutdown_signal()).await;
         Ok(())
     })
 }
 
-fn catalog_refresh(server: &str, user: &str) -> Result<()> {
+fn catalog_refresh(server: &str, user: &str, tls_ca: Option<&std::path::Path>) -> Result<()> {
     let addr: std::net::SocketAddr = server
         .parse()
         .with_context(|| format!("invalid server address {server}"))?;
-    let dsn = format!(
-        "host={} port={} user={user} dbname=lake",
-        addr.ip(),
-        addr.port()
-    );
+    let mut pg = tokio_postgres::Config::new();
+    pg.host(addr.ip().to_string())
+        .port(addr.port())
+        .user(user)
+        .dbname("lake");
+    if let Some(p) = std::env::var_os("PGPASSWORD") {
+        pg.password(p.into_encoded_bytes());
+    }
+    let tls = match tls_ca {
+        Some(ca) => {
+            pg.ssl_mode(tokio_postgres::config::SslMode::Require);
+            Some(tls_client(ca)?)
+        }
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let (client, conn) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
-            .await
-            .with_context(|| format!("cannot reach the server at {server}"))?;
-        tokio::spawn(conn);
+        let unreachable = || format!("cannot reach the server at {server}");
+        let client = match tls {
+            Some(tls) => {
+                let (client, conn) = pg.connect(tls).await.with_context(unreachable)?;
+                tokio::spawn(conn);
+                client
+            }
+            None => {
+                let (client, conn) = pg
+                    .connect(tokio_postgres::NoTls)
+                    .await
+                    .with_context(unreachable)?;
+                tokio::spawn(conn);
+                client
+            }
+        };
         let messages = client.simple_query("SELECT insights.refresh()").await?;
         for m in messages {
             if let tokio_postgres::SimpleQueryMessage::Row(row) = m {
@@ -223,6 +384,23 @@ fn catalog_refresh(server: &str, user: &str) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// A TLS connector that trusts only the CA in `ca` (PEM) and checks the server's name.
+fn tls_client(ca: &std::path::Path) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls::pki_types::CertificateDer::pem_file_iter(ca)
+        .with_context(|| format!("cannot read {}", ca.display()))?
+    {
+        roots.add(cert?)?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 fn load_config(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<config::Config> {

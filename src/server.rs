@@ -24,6 +24,8 @@ pub async fn run(
     let limit = Arc::new(Semaphore::new(state.config.max_connections));
     let tasks = tokio_util_tracker::Tracker::default();
     let refresher = state.spawn_refresher();
+    let addr = listener.local_addr().unwrap_or(state.config.listen);
+    state.auth.announce(addr, state.tls.mode);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -44,6 +46,7 @@ pub async fn run(
                     continue;
                 };
                 let state = state.clone();
+                let tls = state.tls.acceptor();
                 tasks.spawn(async move {
                     let _permit = permit;
                     let engine = match state.engine.open_session() {
@@ -56,7 +59,7 @@ pub async fn run(
                     let session = Arc::new(Session::new(state.clone(), engine));
                     let activity = session.activity.clone();
                     let handler = Arc::new(ConnHandler::new(session));
-                    let conn = pgwire::tokio::process_socket(socket, None, handler);
+                    let conn = pgwire::tokio::process_socket(socket, tls, handler);
                     tokio::pin!(conn);
                     let ended = tokio::select! {
                         r = &mut conn => Some(r),

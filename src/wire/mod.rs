@@ -1,16 +1,22 @@
 //! The PostgreSQL wire protocol (pgwire): one [`handler::ConnHandler`] per client connection implements startup,
 //! the simple and the extended query protocols and cancellation; [`encode`] turns Arrow batches into DataRows;
-//! [`sqlstate`] is where errors of every layer get their SQLSTATE.
+//! [`sqlstate`] is where errors of every layer get their SQLSTATE; [`tls`] and [`auth`] decide who gets in.
 
+pub mod auth;
 pub mod cancel;
+pub mod certgen;
 pub mod encode;
 pub mod exec;
 pub mod handler;
 pub mod params;
+pub mod secret_file;
 pub mod shutdown;
 pub mod sqlstate;
 pub mod startup;
+pub mod tls;
 pub mod types;
+pub mod users;
+pub mod verifier;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -34,6 +40,10 @@ pub enum StateError {
     Guard(#[from] GuardError),
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    #[error("TLS: {0}")]
+    Tls(#[from] tls::TlsError),
+    #[error("authentication: {0}")]
+    Auth(#[from] auth::AuthError),
 }
 
 /// What every connection shares: configuration, the engine, the NL engine, the cancel registry.
@@ -51,14 +61,23 @@ pub struct ServerState {
     pub cancels: Arc<cancel::CancelRegistry>,
     /// Set on SIGTERM: statements are refused and connections close once idle.
     pub shutdown: shutdown::Shutdown,
+    /// Backend keys: one generator for the server, so every connection gets its own process id.
+    pub backend_keys: pgwire::api::RandomPidSecretKeyGenerator,
+    /// The TLS acceptor and mode.
+    pub tls: tls::Tls,
+    /// Trust or SCRAM, with the users' verifiers.
+    pub auth: auth::Auth,
 }
 
 impl ServerState {
     /// Builds the shared state.
     ///
     /// # Errors
-    /// When the guard's private parser cannot start, or a row-level policy is invalid.
+    /// When the guard's private parser cannot start, a row-level policy is invalid, the TLS certificate or key
+    /// cannot be loaded, or the users cannot.
     pub fn new(config: Config, engine: Arc<dyn Engine>) -> Result<Arc<Self>, StateError> {
+        let tls = tls::Tls::load(&config)?;
+        let auth = auth::Auth::load(&config, tls.cert_pem())?;
         let snapshot = engine.snapshot();
         let guard = Guards::build(&config, &snapshot)?;
         let nl = Arc::new(Self::nl_engine(&config, &snapshot));
@@ -71,6 +90,9 @@ impl ServerState {
             agent: RwLock::new(agent),
             cancels: Arc::new(cancel::CancelRegistry::default()),
             shutdown: shutdown::Shutdown::default(),
+            backend_keys: Default::default(),
+            tls,
+            auth,
         }))
     }
 

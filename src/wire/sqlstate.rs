@@ -25,6 +25,11 @@ pub const IO_ERROR: &str = "58030";
 pub const INVALID_PARAMETER_VALUE: &str = "22023";
 pub const PROTOCOL_VIOLATION: &str = "08P01";
 pub const INTERNAL_ERROR: &str = "XX000";
+/// Connection refused by policy (e.g. plaintext when TLS is required), or an authentication method the
+/// client cannot use.
+pub const INVALID_AUTHORIZATION: &str = "28000";
+/// Wrong password or unknown user (one code and one message for both).
+pub const INVALID_PASSWORD: &str = "28P01";
 /// The configured language model could not be reached (system_error class).
 pub const LLM_UNAVAILABLE: &str = "58000";
 /// A plain-English question the engine could not read with confidence (class 42: the request cannot run).
@@ -34,6 +39,15 @@ pub const NEEDS_CLARIFICATION: &str = "42000";
 pub fn user_error(code: &str, message: impl Into<String>) -> PgWireError {
     PgWireError::UserError(Box::new(ErrorInfo::new(
         "ERROR".to_owned(),
+        code.to_owned(),
+        message.into(),
+    )))
+}
+
+/// An error that ends the connection (FATAL), as startup and authentication failures do.
+pub fn fatal(code: &str, message: impl Into<String>) -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "FATAL".to_owned(),
         code.to_owned(),
         message.into(),
     )))
@@ -81,7 +95,9 @@ pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
     let code = match e {
         super::RefreshError::Engine(e) => engine_code(e),
         super::RefreshError::State(super::StateError::Guard(g)) => g.sqlstate(),
-        super::RefreshError::State(super::StateError::Policy(_)) => INVALID_PARAMETER_VALUE,
+        super::RefreshError::State(
+            super::StateError::Policy(_) | super::StateError::Tls(_) | super::StateError::Auth(_),
+        ) => INVALID_PARAMETER_VALUE,
     };
     user_error(code, e.to_string())
 }

@@ -47,6 +47,33 @@ impl TestServer {
         )
     }
 
+    /// The connection settings for `user` (no password, no TLS yet).
+    pub fn config_as(&self, user: &str) -> tokio_postgres::Config {
+        let mut c = tokio_postgres::Config::new();
+        c.host(self.addr.ip().to_string())
+            .port(self.addr.port())
+            .user(user)
+            .dbname("lake");
+        c
+    }
+
+    /// Connects in plaintext as `user` with `password`; the error when the server refuses.
+    pub async fn login(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
+        let (client, conn) = self
+            .config_as(user)
+            .password(password)
+            .connect(tokio_postgres::NoTls)
+            .await?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(client)
+    }
+
     pub async fn connect(&self) -> tokio_postgres::Client {
         let (client, conn) = tokio_postgres::connect(&self.dsn(), tokio_postgres::NoTls)
             .await
@@ -103,6 +130,19 @@ pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestSe
 /// Starts a server on the shared test lake.
 pub fn start_server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
     start_server_on(lake(), tweak)
+}
+
+/// The first column of the first row of a simple query, as text.
+pub async fn scalar(c: &tokio_postgres::Client, sql: &str) -> String {
+    c.simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{sql}: no row"))
 }
 
 /// The SQLSTATE of a tokio-postgres error, or "" when it has none.
