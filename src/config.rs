@@ -78,6 +78,14 @@ pub struct RawConfig {
     pub prompts_dir: Option<PathBuf>,
     /// Row-level policies: user → lake table → SQL predicate over that table's columns.
     pub policies: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// Where the audit log's JSON lines go: `stdout` (default), `off`, or a file path (appended to).
+    pub audit_log: Option<String>,
+    /// Audit records kept in memory for `insights.query_log` (default 10000; 0 = none).
+    pub query_log_size: Option<usize>,
+    /// Users who may read `insights.query_log`.
+    pub admins: Option<Vec<String>>,
+    /// Address of the HTTP listener for `/health` and `/metrics` (absent or `off` = no listener).
+    pub http_listen: Option<String>,
 }
 
 /// The `[s3]` table: endpoint, region, credentials (else `AWS_*` environment variables), addressing.
@@ -164,6 +172,34 @@ pub struct Config {
     pub prompts_dir: Option<PathBuf>,
     /// Row-level policies: user → lake table → SQL predicate (validated against the lake at startup).
     pub policies: BTreeMap<String, BTreeMap<String, String>>,
+    /// Where the audit log's JSON lines go.
+    pub audit_log: AuditSink,
+    /// Audit records kept in memory for `insights.query_log`.
+    pub query_log_size: usize,
+    /// Users who may read `insights.query_log`.
+    pub admins: Vec<String>,
+    /// The HTTP listener for `/health` and `/metrics`, when configured.
+    pub http_listen: Option<SocketAddr>,
+}
+
+/// Where audit records are written (one JSON line each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditSink {
+    Off,
+    Stdout,
+    /// Appended to; created when missing.
+    File(PathBuf),
+}
+
+impl AuditSink {
+    /// `off`, `stdout`, or a file path.
+    pub fn parse(text: &str) -> AuditSink {
+        match text.trim() {
+            "off" | "" => AuditSink::Off,
+            "stdout" | "-" => AuditSink::Stdout,
+            path => AuditSink::File(PathBuf::from(path)),
+        }
+    }
 }
 
 /// How to reach the LLM used when the semantic engine cannot read a question.
@@ -208,6 +244,10 @@ const KEYS: &[&str] = &[
     "llm_api_key",
     "llm_timeout_ms",
     "prompts_dir",
+    "audit_log",
+    "query_log_size",
+    "admins",
+    "http_listen",
 ];
 
 impl RawConfig {
@@ -266,16 +306,7 @@ impl RawConfig {
             "max_rows_nl" => self.max_rows_nl = Some(num(value)?),
             "max_connections" => self.max_connections = Some(num(value)? as usize),
             "log_format" => self.log_format = Some(value.to_owned()),
-            "sources" => {
-                self.sources = Some(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                )
-            }
+            "sources" => self.sources = Some(comma_list(value)),
             "catalog_ttl_secs" => self.catalog_ttl_secs = Some(num(value)?),
             "result_cache_mb" => self.result_cache_mb = Some(num(value)?),
             "result_cache_ttl_secs" => self.result_cache_ttl_secs = Some(num(value)?),
@@ -284,6 +315,10 @@ impl RawConfig {
             "llm_api_key" => self.llm_api_key = Some(value.to_owned()),
             "llm_timeout_ms" => self.llm_timeout_ms = Some(num(value)?),
             "prompts_dir" => self.prompts_dir = Some(value.into()),
+            "audit_log" => self.audit_log = Some(value.to_owned()),
+            "query_log_size" => self.query_log_size = Some(num(value)? as usize),
+            "admins" => self.admins = Some(comma_list(value)),
+            "http_listen" => self.http_listen = Some(value.to_owned()),
             other => {
                 return Err(ConfigError::Invalid {
                     key: other.to_owned(),
@@ -327,6 +362,17 @@ impl RawConfig {
             });
         }
         let timeout_ms = self.statement_timeout_ms.unwrap_or(60_000);
+        let http_listen = match self.http_listen.as_deref().map(str::trim) {
+            None | Some("" | "off") => None,
+            Some(text) => Some(
+                text.parse::<SocketAddr>()
+                    .map_err(|e| ConfigError::Invalid {
+                        key: "http_listen".into(),
+                        value: text.to_owned(),
+                        why: e.to_string(),
+                    })?,
+            ),
+        };
         let raw_s3 = self.s3.unwrap_or_default();
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         let s3 = S3Config {
@@ -385,8 +431,25 @@ impl RawConfig {
             llm,
             prompts_dir: self.prompts_dir,
             policies: self.policies.unwrap_or_default(),
+            audit_log: self
+                .audit_log
+                .as_deref()
+                .map_or(AuditSink::Stdout, AuditSink::parse),
+            query_log_size: self.query_log_size.unwrap_or(10_000),
+            admins: self.admins.unwrap_or_default(),
+            http_listen,
         })
     }
+}
+
+/// The items of a comma-separated environment value, trimmed, empty ones dropped.
+fn comma_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Default for Config {
@@ -436,6 +499,44 @@ mod tests {
         assert_eq!(p.len(), 2);
         assert_eq!(p["sales"], "region = 'NORTH'");
         assert!(Config::default().policies.is_empty());
+    }
+
+    #[test]
+    fn ops_keys_are_read() {
+        let c = Config::default();
+        assert_eq!(c.audit_log, AuditSink::Stdout);
+        assert_eq!(c.query_log_size, 10_000);
+        assert!(c.admins.is_empty() && c.http_listen.is_none());
+        let mut raw = RawConfig::from_toml(
+            "audit_log = \"/var/log/insights/audit.jsonl\"\nadmins = [\"ops\"]\nhttp_listen = \"127.0.0.1:9187\"\n",
+        )
+        .unwrap();
+        raw.apply_env(vec![
+            ("INSIGHTS_ADMINS".to_string(), "ops, alice".to_string()),
+            ("INSIGHTS_QUERY_LOG_SIZE".to_string(), "50".to_string()),
+        ])
+        .unwrap();
+        let c = raw.build().unwrap();
+        assert_eq!(
+            c.audit_log,
+            AuditSink::File("/var/log/insights/audit.jsonl".into())
+        );
+        assert_eq!(c.admins, vec!["ops".to_string(), "alice".to_string()]);
+        assert_eq!(c.query_log_size, 50);
+        assert_eq!(c.http_listen.map(|a| a.port()), Some(9187));
+        let off = RawConfig {
+            audit_log: Some("off".into()),
+            http_listen: Some("off".into()),
+            ..RawConfig::default()
+        };
+        let c = off.build().unwrap();
+        assert_eq!(c.audit_log, AuditSink::Off);
+        assert!(c.http_listen.is_none());
+        let bad = RawConfig {
+            http_listen: Some("nowhere".into()),
+            ..RawConfig::default()
+        };
+        assert!(matches!(bad.build(), Err(ConfigError::Invalid { .. })));
     }
 
     #[test]
