@@ -44,6 +44,8 @@ struct Shared {
     lake: RwLock<Lake>,
     registry: Registry,
     results: ResultCache,
+    /// Writes the server's own tables (`run_owned`), apart from refreshes on `base`.
+    owned: Mutex<Connection>,
     /// One refresh at a time.
     refreshing: Mutex<()>,
     /// Declared last so it drops after the connections above.
@@ -192,6 +194,7 @@ impl DuckEngine {
         sandbox::lock_down(&base, &opts.sandbox)?;
         // SAFETY: as above.
         let describer = unsafe { Describer::connect(raw) }?;
+        let owned = base.try_clone()?;
         tracing::info!(
             tables = report.tables,
             errors = report.errors,
@@ -205,6 +208,7 @@ impl DuckEngine {
                 lake: RwLock::new(lake),
                 registry,
                 results: ResultCache::new(opts.result_cache_bytes, opts.result_cache_ttl),
+                owned: Mutex::new(owned),
                 refreshing: Mutex::new(()),
                 _db: db,
             }),
@@ -286,6 +290,29 @@ impl Engine for DuckEngine {
 
     fn refresh(&self, force: bool) -> Result<RefreshReport, EngineError> {
         self.refresh_lake(force)
+    }
+
+    fn run_owned(&self, sql: &str, rows: &[Vec<ParamValue>]) -> Result<(), EngineError> {
+        let mut conn = self
+            .shared
+            .owned
+            .lock()
+            .map_err(|_| EngineError::internal("engine owned-table connection poisoned"))?;
+        if rows.is_empty() {
+            return Ok(conn.execute_batch(sql)?);
+        }
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(sql)?;
+            for row in rows {
+                stmt.execute(duckdb::params_from_iter(row.iter().map(to_value)))?;
+            }
+        }
+        Ok(tx.commit()?)
+    }
+
+    fn cache_stats(&self) -> super::CacheStats {
+        self.shared.results.stats()
     }
 }
 
@@ -388,6 +415,7 @@ impl EngineSession for DuckSession {
         let Some(tables) = tables else {
             return self.execute_uncached(sql, params, cancel, sink);
         };
+        shared.results.note_miss();
         let mut tee = TeeSink::new(sink, shared.results.max_entry());
         let rows = self.execute_uncached(sql, params, cancel, &mut tee)?;
         if !tee.incomplete {
