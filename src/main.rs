@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use retail_insights::config::{self, RawConfig};
 use retail_insights::engine::duck::{DuckEngine, EngineOptions};
+use retail_insights::ops::http::{self, Readiness};
 use retail_insights::{demo, server, wire};
 
 #[derive(Parser)]
@@ -160,6 +161,16 @@ fn serve(
     }
     let cfg = raw.build()?;
     init_tracing(cfg.log_format == "json");
+    let rt = tokio::runtime::Runtime::new()?;
+    // Up before the lake loads, so that /health answers 503 until the catalog is ready.
+    let ready = Arc::new(Readiness::default());
+    if let Some(addr) = cfg.http_listen {
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .with_context(|| format!("cannot listen for HTTP on {addr}"))?;
+        tracing::info!(addr = %listener.local_addr()?, "serving /health and /metrics");
+        rt.spawn(http::serve(listener, ready.clone()));
+    }
     if demo_mode && !demo::is_complete(&cfg.data) {
         tracing::info!(dir = %cfg.data.display(), "demo lake missing: generating it");
         let report = demo::generate(&demo::DemoOptions {
@@ -179,13 +190,13 @@ fn serve(
         .push(retail_insights::pgcompat::catalog::setup_fn());
     let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
-    let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(cfg.listen)
             .await
             .with_context(|| format!("cannot listen on {}", cfg.listen))?;
         tracing::info!(addr = %listener.local_addr()?, tables = ?engine.table_names(), "ready for connections");
         let state = wire::ServerState::new(cfg, Arc::new(engine))?;
+        ready.set(state.clone());
         server::run(listener, state, shutdown_signal()).await;
         Ok(())
     })

@@ -40,12 +40,14 @@ pub async fn run(
                 };
                 let Ok(permit) = limit.clone().try_acquire_owned() else {
                     tracing::warn!(%addr, "too many connections; refusing");
+                    state.metrics.connection_refused();
                     drop(socket);
                     continue;
                 };
                 let state = state.clone();
                 tasks.spawn(async move {
                     let _permit = permit;
+                    let _open = state.metrics.connection_opened();
                     let engine = match state.engine.open_session() {
                         Ok(e) => e,
                         Err(e) => {

@@ -24,6 +24,8 @@ pub const OUT_OF_MEMORY: &str = "53200";
 pub const IO_ERROR: &str = "58030";
 pub const INVALID_PARAMETER_VALUE: &str = "22023";
 pub const PROTOCOL_VIOLATION: &str = "08P01";
+/// The client's connection broke (recorded in the audit log; never sent).
+pub const CONNECTION_FAILURE: &str = "08006";
 pub const INTERNAL_ERROR: &str = "XX000";
 /// The configured language model could not be reached (system_error class).
 pub const LLM_UNAVAILABLE: &str = "58000";
@@ -82,6 +84,7 @@ pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
         super::RefreshError::Engine(e) => engine_code(e),
         super::RefreshError::State(super::StateError::Guard(g)) => g.sqlstate(),
         super::RefreshError::State(super::StateError::Policy(_)) => INVALID_PARAMETER_VALUE,
+        super::RefreshError::State(super::StateError::Audit(_)) => IO_ERROR,
     };
     user_error(code, e.to_string())
 }
