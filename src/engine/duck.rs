@@ -262,6 +262,14 @@ impl DuckEngine {
         Ok(report)
     }
 
+    /// The connection that writes the server's own tables.
+    fn owned_connection(&self) -> Result<std::sync::MutexGuard<'_, Connection>, EngineError> {
+        self.shared
+            .owned
+            .lock()
+            .map_err(|_| EngineError::internal("engine owned-table connection poisoned"))
+    }
+
     fn new_connection(&self) -> Result<Connection, EngineError> {
         let base = self
             .shared
@@ -292,23 +300,28 @@ impl Engine for DuckEngine {
         self.refresh_lake(force)
     }
 
-    fn run_owned(&self, sql: &str, rows: &[Vec<ParamValue>]) -> Result<(), EngineError> {
-        let mut conn = self
-            .shared
-            .owned
-            .lock()
-            .map_err(|_| EngineError::internal("engine owned-table connection poisoned"))?;
-        if rows.is_empty() {
+    fn run_owned(&self, sql: &str, params: &[ParamValue]) -> Result<(), EngineError> {
+        let conn = self.owned_connection()?;
+        if params.is_empty() {
             return Ok(conn.execute_batch(sql)?);
         }
-        let tx = conn.transaction()?;
-        {
-            let mut stmt = tx.prepare(sql)?;
-            for row in rows {
-                stmt.execute(duckdb::params_from_iter(row.iter().map(to_value)))?;
-            }
-        }
-        Ok(tx.commit()?)
+        conn.execute(sql, duckdb::params_from_iter(params.iter().map(to_value)))?;
+        Ok(())
+    }
+
+    fn append_owned(
+        &self,
+        schema: &str,
+        table: &str,
+        rows: &[Vec<ParamValue>],
+    ) -> Result<(), EngineError> {
+        let conn = self.owned_connection()?;
+        let mut app = conn.appender_to_db(table, schema)?;
+        app.append_rows(
+            rows.iter()
+                .map(|r| duckdb::appender_params_from_iter(r.iter().map(to_value))),
+        )?;
+        Ok(app.flush()?)
     }
 
     fn cache_stats(&self) -> super::CacheStats {

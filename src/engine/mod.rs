@@ -88,10 +88,22 @@ pub trait Engine: Send + Sync + 'static {
             "this engine cannot refresh its catalog",
         ))
     }
-    /// Runs a statement the server wrote itself (never client text) on the engine's own connection: once per
-    /// row of `rows` (bound as `?` parameters), or once without parameters when `rows` is empty, all in one
-    /// transaction. This is how the server keeps its own tables, such as `insights.query_log`. Blocks.
-    fn run_owned(&self, _sql: &str, _rows: &[Vec<ParamValue>]) -> Result<(), EngineError> {
+    /// Runs a statement the server wrote itself (never client text) on the engine's own connection, with
+    /// `params` bound to its `?`s (several `;`-separated statements when there are none). This is how the server
+    /// keeps its own tables, such as `insights.query_log`. Blocks.
+    fn run_owned(&self, _sql: &str, _params: &[ParamValue]) -> Result<(), EngineError> {
+        Err(EngineError::new(
+            ErrorKind::Unsupported,
+            "this engine keeps no server-owned tables",
+        ))
+    }
+    /// Appends `rows` (values in column order) to the server-owned table `schema.table`. Blocks.
+    fn append_owned(
+        &self,
+        _schema: &str,
+        _table: &str,
+        _rows: &[Vec<ParamValue>],
+    ) -> Result<(), EngineError> {
         Err(EngineError::new(
             ErrorKind::Unsupported,
             "this engine keeps no server-owned tables",

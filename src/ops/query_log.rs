@@ -9,15 +9,14 @@ use crate::engine::{Engine, EngineError, ParamValue};
 
 /// The table's name, as statements spell it.
 pub const TABLE: &str = "insights.query_log";
+const SCHEMA: &str = "insights";
+const NAME: &str = "query_log";
 
 /// Creates the (empty) table.
 const CREATE: &str = "CREATE SCHEMA IF NOT EXISTS insights; \
     CREATE TABLE IF NOT EXISTS insights.query_log (seq BIGINT, started_at TIMESTAMPTZ, user_name VARCHAR, \
     client_addr VARCHAR, application_name VARCHAR, kind VARCHAR, statement VARCHAR, question VARCHAR, \
     sql VARCHAR, rows BIGINT, duration_ms DOUBLE, outcome VARCHAR, error VARCHAR)";
-
-const INSERT: &str = "INSERT INTO insights.query_log VALUES \
-    (?, CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// Drops the rows the ring no longer holds.
 const TRIM: &str = "DELETE FROM insights.query_log WHERE seq <= ?";
@@ -63,10 +62,10 @@ impl QueryLog {
             return Ok(());
         };
         let rows: Vec<Vec<ParamValue>> = fresh.iter().map(|r| row(r)).collect();
-        engine.run_owned(INSERT, &rows)?;
+        engine.append_owned(SCHEMA, NAME, &rows)?;
         let keep = audit.capacity() as u64;
         if let Some(floor) = last.checked_sub(keep).filter(|f| *f > 0) {
-            engine.run_owned(TRIM, &[vec![ParamValue::Int(floor as i64)]])?;
+            engine.run_owned(TRIM, &[ParamValue::Int(floor as i64)])?;
         }
         *synced = Some(last);
         Ok(())
@@ -104,6 +103,7 @@ mod tests {
     #[test]
     fn the_guard_keeps_the_table_for_admins() {
         assert!(crate::guard::ADMIN_ONLY_TABLES.contains(&TABLE));
+        assert_eq!(TABLE, format!("{SCHEMA}.{NAME}"));
         assert!(QueryLog::is_read_by("select * from Insights.QUERY_LOG"));
         assert!(!QueryLog::is_read_by("select * from sales"));
     }
