@@ -1,6 +1,7 @@
 //! Operations through real clients: the audit log's JSON lines for SQL, NL, failing and refused statements on
-//! both protocols; `insights.query_log` for admins (filters, aggregates, parameters) and 42501 for everyone else;
-//! `/health` and `/metrics` over HTTP, before and after the catalog loads, with counters that move.
+//! both protocols (and a portal closed early); `insights.query_log` for admins (filters, aggregates, parameters)
+//! and 42501 for everyone else; `/health` and `/metrics` over HTTP, before and after the catalog loads, with
+//! counters that move.
 
 mod common;
 
@@ -346,4 +347,35 @@ async fn health_waits_for_the_catalog() {
     assert!(body.contains("# TYPE insights_ready gauge"));
     assert_eq!(http_get(addr, "/nothing").await.0, 404);
     assert_eq!(http_request(addr, "POST", "/health").await.0, 405);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_closed_early_records_the_rows_sent() {
+    let audit = audit_path("portal");
+    let srv = ops_server(&audit, 10);
+    let mut c = connect(&srv, "test", "portal").await;
+    let tx = c.transaction().await.expect("BEGIN");
+    let portal = tx
+        .bind("SELECT * FROM sales", &[])
+        .await
+        .expect("bind a portal");
+    let first = tx.query_portal(&portal, 10).await.expect("first rows");
+    assert_eq!(first.len(), 10);
+    let next = tx.query_portal(&portal, 5).await.expect("more rows");
+    assert_eq!(next.len(), 5);
+    drop(portal);
+    tx.commit().await.expect("COMMIT");
+    let lines = audit_lines(&audit);
+    let r = record(&lines, "SELECT * FROM sales");
+    assert_eq!(r["rows"], 15, "rows sent over two Executes: {r}");
+    assert_eq!(r["outcome"], "ok");
+    let statements: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["statement"].as_str())
+        .collect();
+    assert_eq!(
+        statements,
+        ["START TRANSACTION", "SELECT * FROM sales", "COMMIT"]
+    );
+    let _ = std::fs::remove_file(&audit);
 }
