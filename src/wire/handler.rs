@@ -582,12 +582,13 @@ impl ConnHandler {
         }
         let mut planned = Vec::with_capacity(statements.len());
         for text in &statements {
+            // Timed from here so that a refusal's record says how long the check took.
+            let tracker = self.tracker(client, AuditKind::Sql, text);
             match self.plan_simple(text) {
                 Ok(kind) => planned.push(kind),
                 Err(e) => {
                     // Refused before anything ran: the refused statement is the one on record.
-                    self.tracker(client, AuditKind::Sql, text)
-                        .finish(0, Some(&e));
+                    tracker.finish(0, Some(&e));
                     return Err(e);
                 }
             }
@@ -813,19 +814,19 @@ impl QueryParser for StatementParser {
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
+        let question = extract_question(sql);
+        let kind = match question {
+            Some(_) => AuditKind::Nl,
+            None => AuditKind::Sql,
+        };
+        let mut tracker = Tracker::start(&self.session, client.socket_addr(), kind, sql);
         let parsed = self.parse(sql).await;
         if let Err(e) = &parsed {
             // A statement refused at Parse never executes: this is its record.
-            let question = extract_question(sql);
-            let kind = match question {
-                Some(_) => AuditKind::Nl,
-                None => AuditKind::Sql,
-            };
-            let mut t = Tracker::start(&self.session, client.socket_addr(), kind, sql);
             if let Some(q) = &question {
-                t.set_question(q);
+                tracker.set_question(q);
             }
-            t.finish(0, Some(e));
+            tracker.finish(0, Some(e));
         }
         parsed.map(|p| Some(Arc::new(p)))
     }
