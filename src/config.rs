@@ -103,6 +103,14 @@ pub struct RawConfig {
     pub users_file: Option<PathBuf>,
     /// Inline verifiers: user → `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`.
     pub users: Option<BTreeMap<String, String>>,
+    /// Where the audit log's JSON lines go: `stdout` (default), `off`, or a file path (appended to).
+    pub audit_log: Option<String>,
+    /// Audit records kept in memory for `insights.query_log` (default 10000; 0 = none).
+    pub query_log_size: Option<usize>,
+    /// Users who may read `insights.query_log`.
+    pub admins: Option<Vec<String>>,
+    /// Address of the HTTP listener for `/health` and `/metrics` (absent or `off` = no listener).
+    pub http_listen: Option<String>,
 }
 
 /// The `[s3]` table: endpoint, region, credentials (else `AWS_*` environment variables), addressing.
@@ -223,6 +231,34 @@ pub struct Config {
     pub users_file: Option<PathBuf>,
     /// Inline verifiers (`[users]`), checked when the users are loaded.
     pub users: BTreeMap<String, String>,
+    /// Where the audit log's JSON lines go.
+    pub audit_log: AuditSink,
+    /// Audit records kept in memory for `insights.query_log`.
+    pub query_log_size: usize,
+    /// Users who may read `insights.query_log`.
+    pub admins: Vec<String>,
+    /// The HTTP listener for `/health` and `/metrics`, when configured.
+    pub http_listen: Option<SocketAddr>,
+}
+
+/// Where audit records are written (one JSON line each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditSink {
+    Off,
+    Stdout,
+    /// Appended to; created when missing.
+    File(PathBuf),
+}
+
+impl AuditSink {
+    /// `off`, `stdout`, or a file path.
+    pub fn parse(text: &str) -> AuditSink {
+        match text.trim() {
+            "off" | "" => AuditSink::Off,
+            "stdout" | "-" => AuditSink::Stdout,
+            path => AuditSink::File(PathBuf::from(path)),
+        }
+    }
 }
 
 /// How to reach the LLM used when the semantic engine cannot read a question.
@@ -274,6 +310,10 @@ const KEYS: &[&str] = &[
     "tls_key",
     "auth",
     "users_file",
+    "audit_log",
+    "query_log_size",
+    "admins",
+    "http_listen",
 ];
 
 impl RawConfig {
@@ -333,16 +373,7 @@ impl RawConfig {
             "max_connections" => self.max_connections = Some(num(value)? as usize),
             "shutdown_timeout_secs" => self.shutdown_timeout_secs = Some(num(value)?),
             "log_format" => self.log_format = Some(value.to_owned()),
-            "sources" => {
-                self.sources = Some(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                )
-            }
+            "sources" => self.sources = Some(comma_list(value)),
             "catalog_ttl_secs" => self.catalog_ttl_secs = Some(num(value)?),
             "result_cache_mb" => self.result_cache_mb = Some(num(value)?),
             "result_cache_ttl_secs" => self.result_cache_ttl_secs = Some(num(value)?),
@@ -357,6 +388,10 @@ impl RawConfig {
             "tls_key" => self.tls_key = Some(value.into()),
             "auth" => self.auth = Some(value.to_owned()),
             "users_file" => self.users_file = Some(value.into()),
+            "audit_log" => self.audit_log = Some(value.to_owned()),
+            "query_log_size" => self.query_log_size = Some(num(value)? as usize),
+            "admins" => self.admins = Some(comma_list(value)),
+            "http_listen" => self.http_listen = Some(value.to_owned()),
             other => {
                 return Err(ConfigError::Invalid {
                     key: other.to_owned(),
@@ -412,6 +447,17 @@ impl RawConfig {
                     why: "must be trust or scram".into(),
                 })
             }
+        };
+        let http_listen = match self.http_listen.as_deref().map(str::trim) {
+            None | Some("" | "off") => None,
+            Some(text) => Some(
+                text.parse::<SocketAddr>()
+                    .map_err(|e| ConfigError::Invalid {
+                        key: "http_listen".into(),
+                        value: text.to_owned(),
+                        why: e.to_string(),
+                    })?,
+            ),
         };
         let raw_s3 = self.s3.unwrap_or_default();
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
@@ -484,6 +530,13 @@ impl RawConfig {
             auth,
             users_file: self.users_file,
             users: self.users.unwrap_or_default(),
+            audit_log: self
+                .audit_log
+                .as_deref()
+                .map_or(AuditSink::Stdout, AuditSink::parse),
+            query_log_size: self.query_log_size.unwrap_or(10_000),
+            admins: self.admins.unwrap_or_default(),
+            http_listen,
         })
     }
 }
@@ -556,6 +609,16 @@ fn tls_mode(
         ));
     }
     Ok(mode)
+}
+
+/// The items of a comma-separated environment value, trimmed, empty ones dropped.
+fn comma_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Default for Config {
@@ -653,6 +716,44 @@ mod tests {
         assert_eq!(raw.clone().build().unwrap().tls, TlsMode::Off);
         raw.auth = Some("md5".into());
         assert!(raw.build().is_err());
+    }
+
+    #[test]
+    fn ops_keys_are_read() {
+        let c = Config::default();
+        assert_eq!(c.audit_log, AuditSink::Stdout);
+        assert_eq!(c.query_log_size, 10_000);
+        assert!(c.admins.is_empty() && c.http_listen.is_none());
+        let mut raw = RawConfig::from_toml(
+            "audit_log = \"/var/log/insights/audit.jsonl\"\nadmins = [\"ops\"]\nhttp_listen = \"127.0.0.1:9187\"\n",
+        )
+        .unwrap();
+        raw.apply_env(vec![
+            ("INSIGHTS_ADMINS".to_string(), "ops, alice".to_string()),
+            ("INSIGHTS_QUERY_LOG_SIZE".to_string(), "50".to_string()),
+        ])
+        .unwrap();
+        let c = raw.build().unwrap();
+        assert_eq!(
+            c.audit_log,
+            AuditSink::File("/var/log/insights/audit.jsonl".into())
+        );
+        assert_eq!(c.admins, vec!["ops".to_string(), "alice".to_string()]);
+        assert_eq!(c.query_log_size, 50);
+        assert_eq!(c.http_listen.map(|a| a.port()), Some(9187));
+        let off = RawConfig {
+            audit_log: Some("off".into()),
+            http_listen: Some("off".into()),
+            ..RawConfig::default()
+        };
+        let c = off.build().unwrap();
+        assert_eq!(c.audit_log, AuditSink::Off);
+        assert!(c.http_listen.is_none());
+        let bad = RawConfig {
+            http_listen: Some("nowhere".into()),
+            ..RawConfig::default()
+        };
+        assert!(matches!(bad.build(), Err(ConfigError::Invalid { .. })));
     }
 
     #[test]

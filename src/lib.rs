@@ -9,6 +9,7 @@
 //! - [`catalog`]: what the lake holds: table schemas, statistics and the semantic model.
 //! - [`demo`]: the deterministic demo-lake generator.
 //! - [`config`]: the one TOML file, overridden by `INSIGHTS_*` variables and flags.
+//! - [`ops`]: the audit log and `insights.query_log`, metrics, the `/health` and `/metrics` listener.
 
 pub mod agent;
 pub mod catalog;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod engine;
 pub mod guard;
+pub mod ops;
 pub mod pgcompat;
 pub mod server;
 pub mod wire;

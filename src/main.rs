@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use retail_insights::config::{self, RawConfig};
 use retail_insights::engine::duck::{DuckEngine, EngineOptions};
+use retail_insights::ops::http::{self, Readiness};
 use retail_insights::{demo, server, wire};
 
 #[derive(Parser)]
@@ -296,6 +297,16 @@ fn serve(
     }
     let cfg = raw.build()?;
     init_tracing(cfg.log_format == "json");
+    let rt = tokio::runtime::Runtime::new()?;
+    // Up before the lake loads, so that /health answers 503 until the catalog is ready.
+    let ready = Arc::new(Readiness::default());
+    if let Some(addr) = cfg.http_listen {
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .with_context(|| format!("cannot listen for HTTP on {addr}"))?;
+        tracing::info!(addr = %listener.local_addr()?, "serving /health and /metrics");
+        rt.spawn(http::serve(listener, ready.clone()));
+    }
     if demo_mode && !demo::is_complete(&cfg.data) {
         tracing::info!(dir = %cfg.data.display(), "demo lake missing: generating it");
         let report = demo::generate(&demo::DemoOptions {
@@ -315,12 +326,12 @@ fn serve(
         .push(retail_insights::pgcompat::catalog::setup_fn());
     let engine = DuckEngine::open(&opts)
         .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
-    let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         // TLS files, users and the trust-on-loopback rule are checked before the port is opened.
         let tables = engine.table_names();
         let listen = cfg.listen;
         let state = wire::ServerState::new(cfg, Arc::new(engine))?;
+        ready.set(state.clone());
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;

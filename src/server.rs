@@ -42,6 +42,7 @@ pub async fn run(
                 };
                 let Ok(permit) = limit.clone().try_acquire_owned() else {
                     tracing::warn!(%addr, "too many connections; refusing");
+                    state.metrics.connection_refused();
                     drop(socket);
                     continue;
                 };
@@ -49,6 +50,7 @@ pub async fn run(
                 let tls = state.tls.acceptor();
                 tasks.spawn(async move {
                     let _permit = permit;
+                    let _open = state.metrics.connection_opened();
                     let engine = match state.engine.open_session() {
                         Ok(e) => e,
                         Err(e) => {

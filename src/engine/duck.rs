@@ -46,6 +46,8 @@ struct Shared {
     lake: RwLock<Lake>,
     registry: Registry,
     results: ResultCache,
+    /// Writes the server's own tables (`run_owned`), apart from refreshes on `base`.
+    owned: Mutex<Connection>,
     /// One refresh at a time.
     refreshing: Mutex<()>,
     hot: HotTables,
@@ -199,6 +201,7 @@ impl DuckEngine {
         sandbox::lock_down(&base, &opts.sandbox)?;
         // SAFETY: as above.
         let describer = unsafe { Describer::connect(raw) }?;
+        let owned = base.try_clone()?;
         tracing::info!(
             tables = report.tables,
             errors = report.errors,
@@ -212,6 +215,7 @@ impl DuckEngine {
                 lake: RwLock::new(lake),
                 registry,
                 results: ResultCache::new(opts.result_cache_bytes, opts.result_cache_ttl),
+                owned: Mutex::new(owned),
                 refreshing: Mutex::new(()),
                 hot: HotTables::new(opts.hot_tables_bytes),
                 _db: db,
@@ -394,6 +398,14 @@ impl DuckEngine {
         Ok(report)
     }
 
+    /// The connection that writes the server's own tables.
+    fn owned_connection(&self) -> Result<std::sync::MutexGuard<'_, Connection>, EngineError> {
+        self.shared
+            .owned
+            .lock()
+            .map_err(|_| EngineError::internal("engine owned-table connection poisoned"))
+    }
+
     fn new_connection(&self) -> Result<Connection, EngineError> {
         let base = self
             .shared
@@ -422,6 +434,34 @@ impl Engine for DuckEngine {
 
     fn refresh(&self, force: bool) -> Result<RefreshReport, EngineError> {
         self.refresh_lake(force)
+    }
+
+    fn run_owned(&self, sql: &str, params: &[ParamValue]) -> Result<(), EngineError> {
+        let conn = self.owned_connection()?;
+        if params.is_empty() {
+            return Ok(conn.execute_batch(sql)?);
+        }
+        conn.execute(sql, duckdb::params_from_iter(params.iter().map(to_value)))?;
+        Ok(())
+    }
+
+    fn append_owned(
+        &self,
+        schema: &str,
+        table: &str,
+        rows: &[Vec<ParamValue>],
+    ) -> Result<(), EngineError> {
+        let conn = self.owned_connection()?;
+        let mut app = conn.appender_to_db(table, schema)?;
+        app.append_rows(
+            rows.iter()
+                .map(|r| duckdb::appender_params_from_iter(r.iter().map(to_value))),
+        )?;
+        Ok(app.flush()?)
+    }
+
+    fn cache_stats(&self) -> super::CacheStats {
+        self.shared.results.stats()
     }
 }
 
@@ -524,6 +564,7 @@ impl EngineSession for DuckSession {
         let Some(tables) = tables else {
             return self.execute_uncached(sql, params, cancel, sink);
         };
+        shared.results.note_miss();
         let mut tee = TeeSink::new(sink, shared.results.max_entry());
         let rows = self.execute_uncached(sql, params, cancel, &mut tee)?;
         if !tee.incomplete {

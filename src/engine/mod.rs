@@ -68,6 +68,14 @@ impl ResultSink for CollectSink {
     }
 }
 
+/// How often the result cache answered, since the engine opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    /// Cacheable statements that had to run (their answer is kept for next time).
+    pub misses: u64,
+}
+
 /// The engine as a whole: one per server.
 pub trait Engine: Send + Sync + 'static {
     /// Opens one client's session (one engine connection per client session).
@@ -80,6 +88,31 @@ pub trait Engine: Send + Sync + 'static {
             ErrorKind::Unsupported,
             "this engine cannot refresh its catalog",
         ))
+    }
+    /// Runs a statement the server wrote itself (never client text) on the engine's own connection, with
+    /// `params` bound to its `?`s (several `;`-separated statements when there are none). This is how the server
+    /// keeps its own tables, such as `insights.query_log`. Blocks.
+    fn run_owned(&self, _sql: &str, _params: &[ParamValue]) -> Result<(), EngineError> {
+        Err(EngineError::new(
+            ErrorKind::Unsupported,
+            "this engine keeps no server-owned tables",
+        ))
+    }
+    /// Appends `rows` (values in column order) to the server-owned table `schema.table`. Blocks.
+    fn append_owned(
+        &self,
+        _schema: &str,
+        _table: &str,
+        _rows: &[Vec<ParamValue>],
+    ) -> Result<(), EngineError> {
+        Err(EngineError::new(
+            ErrorKind::Unsupported,
+            "this engine keeps no server-owned tables",
+        ))
+    }
+    /// Result-cache hits and misses since the engine opened.
+    fn cache_stats(&self) -> CacheStats {
+        CacheStats::default()
     }
 }
 

@@ -3,10 +3,11 @@
 //! (`now()`, `random()` …); a refresh that changes a table drops every entry that read it.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{ColumnDesc, RecordBatch, ResultSink};
+use super::{CacheStats, ColumnDesc, RecordBatch, ResultSink};
 
 /// Words that make a statement's answer change without the data changing.
 const VOLATILE: &[&str] = &[
@@ -45,6 +46,8 @@ pub struct ResultCache {
     cache: Option<moka::sync::Cache<String, Arc<CachedResult>>>,
     /// Largest single answer worth keeping.
     max_entry: u64,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl ResultCache {
@@ -62,12 +65,30 @@ impl ResultCache {
         Self {
             cache,
             max_entry: (max_bytes / 8).min(u64::from(u32::MAX)),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
-    /// The cached answer of `sql`, if any.
+    /// The cached answer of `sql`, if any (counted as a hit).
     pub fn get(&self, sql: &str) -> Option<Arc<CachedResult>> {
-        self.cache.as_ref()?.get(sql)
+        let hit = self.cache.as_ref()?.get(sql);
+        if hit.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
+    }
+
+    /// Counts a cacheable statement that was not in the cache and runs now.
+    pub fn note_miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
     }
 
     pub fn contains(&self, sql: &str) -> bool {
@@ -186,5 +207,23 @@ mod tests {
         assert_eq!(c.cacheable("SELECT 1", &lake), None);
         let off = ResultCache::new(0, Duration::from_secs(60));
         assert_eq!(off.cacheable("SELECT * FROM sales", &lake), None);
+    }
+
+    #[test]
+    fn hits_are_counted() {
+        let c = ResultCache::new(1 << 20, Duration::from_secs(60));
+        assert!(c.get("SELECT 1 FROM sales").is_none());
+        c.note_miss();
+        c.insert(
+            "SELECT 1 FROM sales",
+            CachedResult {
+                columns: Vec::new(),
+                batches: Vec::new(),
+                tables: vec!["sales".into()],
+                bytes: 1,
+            },
+        );
+        assert!(c.get("SELECT 1 FROM sales").is_some());
+        assert_eq!(c.stats(), CacheStats { hits: 1, misses: 1 });
     }
 }

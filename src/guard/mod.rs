@@ -19,6 +19,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 pub use rewrite::TableFilter;
+pub use tables::ADMIN_ONLY_TABLES;
 
 use parser::DuckParser;
 use scan::strip_keyword;

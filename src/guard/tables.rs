@@ -14,6 +14,10 @@ const DENIED_CATALOG_VIEWS: &[&str] = &[
     "pg_hba_file_rules",
 ];
 
+/// The server's own relations that only some users may read: readable when the policy lists them (admins'
+/// guards do), refused 42501 otherwise — never 42P01, which would read as "try another spelling".
+pub const ADMIN_ONLY_TABLES: &[&str] = &["insights.query_log"];
+
 /// A plain SQL identifier: what a replacement scan (which looks for a file extension or path) can never match.
 fn is_plain_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -70,6 +74,11 @@ pub fn check_table(
     if !schema.is_empty() && allowed.contains(&shown) {
         return Ok(());
     }
+    if ADMIN_ONLY_TABLES.contains(&shown.as_str()) {
+        return Err(GuardError::Forbidden(format!(
+            "permission denied for relation {shown}: only admins may read it"
+        )));
+    }
     Err(GuardError::UnknownTable(shown))
 }
 
@@ -113,6 +122,17 @@ mod tests {
         assert_eq!(
             ok("", "pg_catalog", "pg_settings").map_err(|e| e.sqlstate()),
             Err("42501")
+        );
+        assert_eq!(
+            ok("", "Insights", "QUERY_LOG").map_err(|e| e.sqlstate()),
+            Err("42501")
+        );
+        let mut admin = allowed();
+        admin.insert("insights.query_log".into());
+        assert!(check_table("", "insights", "Query_Log", &admin, &[]).is_ok());
+        assert_eq!(
+            check_table("", "", "query_log", &admin, &[]).map_err(|e| e.sqlstate()),
+            Err("42P01")
         );
     }
 }

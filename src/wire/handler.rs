@@ -26,6 +26,7 @@ use pgwire::messages::simplequery::Query;
 use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::PgWireBackendMessage;
 
+use super::audit::{EarlyEnd, Pending, Tracker};
 use super::cancel::CancelRouter;
 use super::shutdown::{Activity, Shutdown};
 use super::sqlstate::{self, user_error};
@@ -36,6 +37,7 @@ use crate::agent::memory::Conversation;
 use crate::agent::pipeline::{Exec, Planned};
 use crate::engine::refresh::is_refresh_call;
 use crate::engine::{CancelToken, ColumnDesc, Description, EngineSession, SqlType};
+use crate::ops::audit::AuditKind;
 use crate::pgcompat::session::{self as sess, Reply, SessionCommand, SessionError, Settings};
 use crate::pgcompat::split;
 
@@ -81,6 +83,29 @@ impl Session {
 
     pub fn set_user(&self, user: &str) {
         *self.user.lock().unwrap_or_else(|p| p.into_inner()) = user.to_owned();
+    }
+
+    /// The user the client started up as.
+    pub fn user(&self) -> String {
+        self.user.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The client's application_name as it is now (startup parameter, or `SET application_name`).
+    pub fn application_name(&self) -> String {
+        self.settings()
+            .get("application_name")
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Before an admin's statement runs: brings `insights.query_log` up to date when `sql` may read it.
+    async fn sync_query_log(&self, sql: &str) {
+        if !self.state.is_admin(&self.user()) {
+            return;
+        }
+        let state = self.state.clone();
+        let sql = sql.to_owned();
+        let _ = tokio::task::spawn_blocking(move || state.sync_query_log(&sql)).await;
     }
 
     pub fn register_cancel(&self, pid: i32, secret: Bytes) {
@@ -174,7 +199,10 @@ impl Session {
                 tracing::info!(question = %question, error = %e, "question not answered");
                 sqlstate::agent_error(e)
             })?;
-        Ok(Answer { planned })
+        Ok(Answer {
+            planned,
+            question: question.to_owned(),
+        })
     }
 
     /// The notices of an answer. A query's result is materialized (capped at the NL row cap) to summarize it.
@@ -231,6 +259,8 @@ impl Session {
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub planned: Planned,
+    /// The question as asked.
+    pub question: String,
 }
 
 impl Answer {
@@ -289,6 +319,8 @@ pub enum Kind {
 pub struct Prepared {
     pub kind: Kind,
     pub desc: Description,
+    /// The statement as the client sent it (for the audit log).
+    pub text: String,
 }
 
 /// The pgwire handlers of one connection.
@@ -418,12 +450,18 @@ impl ConnHandler {
         Ok(Kind::Sql(self.session.check_sql(stmt)?))
     }
 
-    /// Runs one planned statement of a simple query, sending its response.
+    /// Starts the audit record of a statement from this client.
+    fn tracker<C: ClientInfo>(&self, client: &C, kind: AuditKind, statement: &str) -> Tracker {
+        Tracker::start(&self.session, client.socket_addr(), kind, statement)
+    }
+
+    /// Runs one planned statement of a simple query, sending its response; a result's rows finish `pending`.
     async fn run_simple<C>(
         &self,
         client: &mut C,
         stmt: &Kind,
         status: &mut TransactionStatus,
+        pending: &mut Pending,
     ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -471,6 +509,7 @@ impl ConnHandler {
                 rows @ Reply::Rows { .. } => {
                     if let Some(mut resp) = show_response(rows) {
                         resp.set_command_tag("SHOW");
+                        let resp = pending.follow(resp, EarlyEnd::ClientGone);
                         send_query_response(client, resp, true).await?;
                     }
                 }
@@ -480,6 +519,7 @@ impl ConnHandler {
         let Kind::Sql(sql) = stmt else {
             return Ok(());
         };
+        self.session.sync_query_log(sql).await;
         if self.session.engine.cached(sql) {
             client.feed(notice(CACHED_NOTICE)).await?;
         }
@@ -493,11 +533,12 @@ impl ConnHandler {
             timeout,
         )
         .await?;
-        send_query_response(client, started.response, true).await
+        let response = pending.follow(started.response, EarlyEnd::ClientGone);
+        send_query_response(client, response, true).await
     }
 
     /// `SELECT insights.refresh()`: looks at every source again now and answers with what changed.
-    async fn run_refresh<C>(&self, client: &mut C) -> PgWireResult<()>
+    async fn run_refresh<C>(&self, client: &mut C, pending: &mut Pending) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -518,6 +559,7 @@ impl ConnHandler {
                 report.errors.to_string(),
             ]],
         );
+        let resp = pending.follow(resp, EarlyEnd::ClientGone);
         send_query_response(client, resp, true).await
     }
 
@@ -542,12 +584,30 @@ impl ConnHandler {
                 ))
                 .await?;
         }
-        let planned = statements
-            .iter()
-            .map(|s| self.plan_simple(s))
-            .collect::<PgWireResult<Vec<_>>>()?;
-        for stmt in &planned {
-            self.run_simple(client, stmt, status).await?;
+        let mut planned = Vec::with_capacity(statements.len());
+        for text in &statements {
+            // Timed from here so that a refusal's record says how long the check took.
+            let tracker = self.tracker(client, AuditKind::Sql, text);
+            match self.plan_simple(text) {
+                Ok(kind) => planned.push(kind),
+                Err(e) => {
+                    // Refused before anything ran: the refused statement is the one on record.
+                    tracker.finish(0, Some(&e));
+                    return Err(e);
+                }
+            }
+        }
+        for (stmt, text) in planned.iter().zip(&statements) {
+            let mut pending = match stmt {
+                Kind::Empty => Pending::none(),
+                _ => Pending::new(self.tracker(client, AuditKind::Sql, text)),
+            };
+            if let (Kind::Sql(sql), Some(t)) = (stmt, pending.tracker()) {
+                t.set_sql(sql);
+            }
+            let result = self.run_simple(client, stmt, status, &mut pending).await;
+            pending.done(&result);
+            result?;
         }
         Ok(())
     }
@@ -558,6 +618,7 @@ impl ConnHandler {
         client: &mut C,
         question: &str,
         status: &TransactionStatus,
+        pending: &mut Pending,
     ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -571,7 +632,11 @@ impl ConnHandler {
             ));
         }
         let answer = self.session.plan_question(question).await?;
+        if let Some(t) = pending.tracker() {
+            t.set_answer(&answer);
+        }
         let response = self.start_answer(client, &answer, Vec::new()).await?;
+        let response = pending.follow(response, EarlyEnd::ClientGone);
         send_query_response(client, response, true).await
     }
 
@@ -671,10 +736,20 @@ impl SimpleQueryHandler for ConnHandler {
         let result = if self.session.state.shutdown.is_stopping() {
             Err(Shutdown::refusal())
         } else if is_refresh_call(&query.query) {
-            self.run_refresh(client).await
+            let mut pending = Pending::new(self.tracker(client, AuditKind::Sql, &query.query));
+            let result = self.run_refresh(client, &mut pending).await;
+            pending.done(&result);
+            result
         } else {
             match extract_question(&query.query) {
-                Some(question) => self.run_ask(client, &question, &status).await,
+                Some(question) => {
+                    let mut tracker = self.tracker(client, AuditKind::Nl, &query.query);
+                    tracker.set_question(&question);
+                    let mut pending = Pending::new(tracker);
+                    let result = self.run_ask(client, &question, &status, &mut pending).await;
+                    pending.done(&result);
+                    result
+                }
                 None => self.run_statements(client, &query.query, &mut status).await,
             }
         };
@@ -749,7 +824,7 @@ impl QueryParser for StatementParser {
 
     async fn parse_sql<C>(
         &self,
-        _client: &C,
+        client: &C,
         sql: &str,
         _types: &[Option<Type>],
     ) -> PgWireResult<Option<Self::Statement>>
@@ -760,44 +835,21 @@ impl QueryParser for StatementParser {
         if self.session.state.shutdown.is_stopping() {
             return Err(Shutdown::refusal());
         }
-        if split::is_comment_only(sql) {
-            return Ok(Some(Arc::new(Prepared {
-                kind: Kind::Empty,
-                desc: Description::default(),
-            })));
+        let question = extract_question(sql);
+        let kind = match question {
+            Some(_) => AuditKind::Nl,
+            None => AuditKind::Sql,
+        };
+        let mut tracker = Tracker::start(&self.session, client.socket_addr(), kind, sql);
+        let parsed = self.parse(sql).await;
+        if let Err(e) = &parsed {
+            // A statement refused at Parse never executes: this is its record.
+            if let Some(q) = &question {
+                tracker.set_question(q);
+            }
+            tracker.finish(0, Some(e));
         }
-        if let Some(question) = extract_question(sql) {
-            let answer = self.session.plan_question(&question).await?;
-            let engine = self.session.engine.clone();
-            let to_describe = answer.clone();
-            let desc = tokio::task::spawn_blocking(move || to_describe.describe(&engine))
-                .await
-                .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
-            return Ok(Some(Arc::new(Prepared {
-                kind: Kind::Ask(answer),
-                desc,
-            })));
-        }
-        if let Some(cmd) = sess::parse(sql) {
-            let desc = Description {
-                params: vec![],
-                columns: show_columns(&cmd),
-            };
-            return Ok(Some(Arc::new(Prepared {
-                kind: Kind::Session(cmd),
-                desc,
-            })));
-        }
-        let checked = self.session.check_sql(sql)?;
-        let engine = self.session.engine.clone();
-        let to_describe = checked.clone();
-        let desc = tokio::task::spawn_blocking(move || engine.describe(&to_describe))
-            .await
-            .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
-        Ok(Some(Arc::new(Prepared {
-            kind: Kind::Sql(checked),
-            desc,
-        })))
+        parsed.map(|p| Some(Arc::new(p)))
     }
 
     fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
@@ -814,6 +866,55 @@ impl QueryParser for StatementParser {
             .map(|f| binary_flags(f, n))
             .unwrap_or_default();
         Ok(field_infos(&stmt.desc.columns, &flags))
+    }
+}
+
+impl StatementParser {
+    /// Classifies `sql`, checks it and describes its result.
+    async fn parse(&self, sql: &str) -> PgWireResult<Prepared> {
+        let text = sql.to_owned();
+        if split::is_comment_only(sql) {
+            return Ok(Prepared {
+                kind: Kind::Empty,
+                desc: Description::default(),
+                text,
+            });
+        }
+        if let Some(question) = extract_question(sql) {
+            let answer = self.session.plan_question(&question).await?;
+            let engine = self.session.engine.clone();
+            let to_describe = answer.clone();
+            let desc = tokio::task::spawn_blocking(move || to_describe.describe(&engine))
+                .await
+                .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
+            return Ok(Prepared {
+                kind: Kind::Ask(answer),
+                desc,
+                text,
+            });
+        }
+        if let Some(cmd) = sess::parse(sql) {
+            let desc = Description {
+                params: vec![],
+                columns: show_columns(&cmd),
+            };
+            return Ok(Prepared {
+                kind: Kind::Session(cmd),
+                desc,
+                text,
+            });
+        }
+        let checked = self.session.check_sql(sql)?;
+        let engine = self.session.engine.clone();
+        let to_describe = checked.clone();
+        let desc = tokio::task::spawn_blocking(move || engine.describe(&to_describe))
+            .await
+            .map_err(|e| user_error(sqlstate::INTERNAL_ERROR, e.to_string()))??;
+        Ok(Prepared {
+            kind: Kind::Sql(checked),
+            desc,
+            text,
+        })
     }
 }
 
@@ -843,6 +944,44 @@ impl ExtendedQueryHandler for ConnHandler {
             return Err(Shutdown::refusal());
         }
         let prepared = &portal.statement.statement;
+        let mut pending = match &prepared.kind {
+            Kind::Empty => Pending::none(),
+            Kind::Ask(answer) => {
+                let mut t = self.tracker(client, AuditKind::Nl, &prepared.text);
+                t.set_question(&answer.question);
+                t.set_answer(answer);
+                Pending::new(t)
+            }
+            Kind::Sql(sql) => {
+                let mut t = self.tracker(client, AuditKind::Sql, &prepared.text);
+                t.set_sql(sql);
+                Pending::new(t)
+            }
+            Kind::Session(_) => Pending::new(self.tracker(client, AuditKind::Sql, &prepared.text)),
+        };
+        let result = self.execute_portal(client, portal, &mut pending).await;
+        pending.done(&result);
+        match result {
+            Ok(Response::Query(rows)) => Ok(Response::Query(busy_until_sent(rows, busy))),
+            other => other,
+        }
+    }
+}
+
+impl ConnHandler {
+    /// Runs an extended-protocol portal; a result's rows finish `pending`.
+    async fn execute_portal<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Arc<Prepared>>,
+        pending: &mut Pending,
+    ) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let prepared = &portal.statement.statement;
         let status = client.transaction_status();
         let cmd = match &prepared.kind {
             Kind::Session(c) => Some(c),
@@ -859,7 +998,9 @@ impl ExtendedQueryHandler for ConnHandler {
             Kind::Ask(answer) => {
                 let flags = binary_flags(&portal.result_column_format, prepared.desc.columns.len());
                 let response = self.start_answer(client, answer, flags).await?;
-                Ok(Response::Query(busy_until_sent(response, busy)))
+                Ok(Response::Query(
+                    pending.follow(response, EarlyEnd::PortalClosed),
+                ))
             }
             Kind::Session(cmd) => {
                 let reply = self.session.settings().apply(cmd).map_err(session_error)?;
@@ -879,7 +1020,7 @@ impl ExtendedQueryHandler for ConnHandler {
                     rows @ Reply::Rows { .. } => match show_response(rows) {
                         Some(mut r) => {
                             r.set_command_tag("SHOW");
-                            Response::Query(r)
+                            Response::Query(pending.follow(r, EarlyEnd::PortalClosed))
                         }
                         None => Response::EmptyQuery,
                     },
@@ -910,6 +1051,7 @@ impl ExtendedQueryHandler for ConnHandler {
                     values.push(v);
                 }
                 let flags = binary_flags(&portal.result_column_format, prepared.desc.columns.len());
+                self.session.sync_query_log(sql).await;
                 let timeout = self.session.settings().statement_timeout();
                 let started = exec::start(
                     self.session.engine.clone(),
@@ -920,7 +1062,9 @@ impl ExtendedQueryHandler for ConnHandler {
                     timeout,
                 )
                 .await?;
-                Ok(Response::Query(busy_until_sent(started.response, busy)))
+                Ok(Response::Query(
+                    pending.follow(started.response, EarlyEnd::PortalClosed),
+                ))
             }
         }
     }

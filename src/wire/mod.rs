@@ -2,6 +2,7 @@
 //! the simple and the extended query protocols and cancellation; [`encode`] turns Arrow batches into DataRows;
 //! [`sqlstate`] is where errors of every layer get their SQLSTATE; [`tls`] and [`auth`] decide who gets in.
 
+pub mod audit;
 pub mod auth;
 pub mod cancel;
 pub mod certgen;
@@ -29,6 +30,9 @@ use crate::engine::refresh::ERRORS_TABLE;
 use crate::engine::{Engine, EngineError, RefreshReport};
 use crate::guard::policy::{PolicyError, UserPolicy};
 use crate::guard::{Guard, GuardError, Policy};
+use crate::ops::audit::{AuditError, AuditLog};
+use crate::ops::metrics::{Metrics, Snapshot};
+use crate::ops::query_log::{self, QueryLog};
 
 /// The version we report: PostgreSQL 16 protocol and catalog semantics.
 pub const SERVER_VERSION: &str = "16.6";
@@ -44,6 +48,8 @@ pub enum StateError {
     Tls(#[from] tls::TlsError),
     #[error("authentication: {0}")]
     Auth(#[from] auth::AuthError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
 }
 
 /// What every connection shares: configuration, the engine, the NL engine, the cancel registry.
@@ -67,6 +73,10 @@ pub struct ServerState {
     pub tls: tls::Tls,
     /// Trust or SCRAM, with the users' verifiers.
     pub auth: auth::Auth,
+    /// Every finished statement goes here (JSON lines and the ring behind `insights.query_log`).
+    pub audit: AuditLog,
+    pub metrics: Arc<Metrics>,
+    query_log: QueryLog,
 }
 
 impl ServerState {
@@ -74,10 +84,12 @@ impl ServerState {
     ///
     /// # Errors
     /// When the guard's private parser cannot start, a row-level policy is invalid, the TLS certificate or key
-    /// cannot be loaded, or the users cannot.
+    /// cannot be loaded, the users cannot, or the audit log cannot be opened.
     pub fn new(config: Config, engine: Arc<dyn Engine>) -> Result<Arc<Self>, StateError> {
         let tls = tls::Tls::load(&config)?;
         let auth = auth::Auth::load(&config, tls.cert_pem())?;
+        let audit = AuditLog::open(&config.audit_log, config.query_log_size)?;
+        let query_log = QueryLog::create(engine.as_ref());
         let snapshot = engine.snapshot();
         let guard = Guards::build(&config, &snapshot)?;
         let nl = Arc::new(Self::nl_engine(&config, &snapshot));
@@ -93,7 +105,34 @@ impl ServerState {
             backend_keys: Default::default(),
             tls,
             auth,
+            audit,
+            metrics: Arc::new(Metrics::default()),
+            query_log,
         }))
+    }
+
+    /// True when `user` may read `insights.query_log`.
+    pub fn is_admin(&self, user: &str) -> bool {
+        self.config.admins.iter().any(|a| a == user)
+    }
+
+    /// Brings `insights.query_log` up to date before `sql` runs, when it may read it (blocking: call from a
+    /// blocking thread). A failure leaves the table as it was and is logged.
+    pub fn sync_query_log(&self, sql: &str) {
+        if !QueryLog::is_read_by(sql) {
+            return;
+        }
+        if let Err(e) = self.query_log.sync(&self.audit, self.engine.as_ref()) {
+            tracing::warn!(cause = %e, "{} could not be brought up to date", query_log::TABLE);
+        }
+    }
+
+    /// What `/metrics` reads from the engine.
+    pub fn metrics_snapshot(&self) -> Snapshot {
+        Snapshot {
+            catalog_tables: self.engine.snapshot().tables.len(),
+            cache: self.engine.cache_stats(),
+        }
     }
 
     fn nl_engine(config: &Config, snapshot: &crate::catalog::schema::LakeSnapshot) -> NlEngine {
@@ -114,13 +153,20 @@ impl ServerState {
         self.guard_for("")
     }
 
-    /// The guard for `user`: their row-level policy's, or the server-wide one.
+    /// The guard for `user`: their row-level policy's, else the admins' (who may read `insights.query_log`),
+    /// else the server-wide one.
     pub fn guard_for(&self, user: &str) -> Arc<Guard> {
         let g = match self.guard.read() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        g.users.get(user).unwrap_or(&g.shared).clone()
+        if let Some(own) = g.users.get(user) {
+            return own.clone();
+        }
+        match &g.admin {
+            Some(admin) if self.is_admin(user) => admin.clone(),
+            _ => g.shared.clone(),
+        }
     }
 
     /// The NL pipeline for the lake as it is now.
@@ -194,10 +240,12 @@ pub enum RefreshError {
     State(#[from] StateError),
 }
 
-/// The guards for the lake as it is: the server-wide one, and one per user with a row-level policy (the same
-/// checks plus the policy's row filters). Rebuilt together when a refresh changes the lake.
+/// The guards for the lake as it is: the server-wide one, the admins' (the same plus `insights.query_log`), and
+/// one per user with a row-level policy (the same checks plus the policy's row filters; an admin's also reads
+/// the query log). Rebuilt together when a refresh changes the lake.
 struct Guards {
     shared: Arc<Guard>,
+    admin: Option<Arc<Guard>>,
     users: HashMap<String, Arc<Guard>>,
 }
 
@@ -214,16 +262,32 @@ impl Guards {
                 .chain([ERRORS_TABLE]),
         );
         policy.max_rows = Some(config.max_rows_sql);
+        let mut admin_policy = policy.clone();
+        admin_policy
+            .allowed_tables
+            .insert(query_log::TABLE.to_owned());
+        let is_admin = |user: &str| config.admins.iter().any(|a| a == user);
         let mut users = HashMap::new();
         for (user, entries) in &config.policies {
             let tables = snapshot.tables.iter().map(|t| t.name.as_str());
             let filter = UserPolicy::parse(user, entries, tables)?;
             tracing::info!(user = %user, tables = ?filter.tables().collect::<Vec<_>>(), "row-level policy loaded");
-            let g = Guard::new(policy.clone())?.with_filter(Arc::new(filter));
+            let base = if is_admin(user) {
+                &admin_policy
+            } else {
+                &policy
+            };
+            let g = Guard::new(base.clone())?.with_filter(Arc::new(filter));
             users.insert(user.clone(), Arc::new(g));
         }
+        let admin = if config.admins.is_empty() {
+            None
+        } else {
+            Some(Arc::new(Guard::new(admin_policy)?))
+        };
         Ok(Guards {
             shared: Arc::new(Guard::new(policy)?),
+            admin,
             users,
         })
     }

@@ -24,6 +24,8 @@ pub const OUT_OF_MEMORY: &str = "53200";
 pub const IO_ERROR: &str = "58030";
 pub const INVALID_PARAMETER_VALUE: &str = "22023";
 pub const PROTOCOL_VIOLATION: &str = "08P01";
+/// The client's connection broke (recorded in the audit log; never sent).
+pub const CONNECTION_FAILURE: &str = "08006";
 pub const INTERNAL_ERROR: &str = "XX000";
 /// Connection refused by policy (e.g. plaintext when TLS is required), or an authentication method the
 /// client cannot use.
@@ -98,6 +100,7 @@ pub fn refresh_error(e: &super::RefreshError) -> PgWireError {
         super::RefreshError::State(
             super::StateError::Policy(_) | super::StateError::Tls(_) | super::StateError::Auth(_),
         ) => INVALID_PARAMETER_VALUE,
+        super::RefreshError::State(super::StateError::Audit(_)) => IO_ERROR,
     };
     user_error(code, e.to_string())
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use retail_insights::config::{Config, RawConfig};
 use retail_insights::engine::duck::{DuckEngine, EngineOptions};
+use retail_insights::ops::http::{self, Readiness};
 use retail_insights::{demo, server, wire};
 
 /// Sales lines in the test lake: small enough to generate in about a second, big enough for pages and joins.
@@ -36,12 +37,18 @@ pub fn lake() -> PathBuf {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data: PathBuf,
+    /// The `/health` and `/metrics` listener, when `http_listen` was set.
+    pub http: Option<SocketAddr>,
 }
 
 impl TestServer {
     pub fn dsn(&self) -> String {
+        self.dsn_for("test")
+    }
+
+    pub fn dsn_for(&self, user: &str) -> String {
         format!(
-            "host={} port={} user=test dbname=lake",
+            "host={} port={} user={user} dbname=lake",
             self.addr.ip(),
             self.addr.port()
         )
@@ -75,7 +82,12 @@ impl TestServer {
     }
 
     pub async fn connect(&self) -> tokio_postgres::Client {
-        let (client, conn) = tokio_postgres::connect(&self.dsn(), tokio_postgres::NoTls)
+        self.connect_with(&self.dsn()).await
+    }
+
+    /// Connects with a DSN of this server (e.g. `dsn_for(user)` plus `application_name=…`).
+    pub async fn connect_with(&self, dsn: &str) -> tokio_postgres::Client {
+        let (client, conn) = tokio_postgres::connect(dsn, tokio_postgres::NoTls)
             .await
             .expect("connect to the test server");
         tokio::spawn(async move {
@@ -97,6 +109,7 @@ pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestSe
         data: Some(data.clone()),
         threads: Some(2),
         memory_limit: Some("2GB".into()),
+        audit_log: Some("off".into()),
         ..RawConfig::default()
     };
     let mut cfg = raw.build().expect("test config");
@@ -117,14 +130,22 @@ pub fn start_server_on(data: PathBuf, tweak: impl FnOnce(&mut Config)) -> TestSe
             let listener = tokio::net::TcpListener::bind(cfg.listen)
                 .await
                 .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("report addr");
+            let ready = Arc::new(Readiness::default());
+            let mut http_addr = None;
+            if let Some(a) = cfg.http_listen {
+                let l = tokio::net::TcpListener::bind(a).await.expect("bind http");
+                http_addr = Some(l.local_addr().expect("http addr"));
+                tokio::spawn(http::serve(l, ready.clone()));
+            }
             let state = wire::ServerState::new(cfg, Arc::new(engine)).expect("server state");
+            ready.set(state.clone());
+            tx.send((listener.local_addr().expect("addr"), http_addr))
+                .expect("report addr");
             server::run(listener, state, std::future::pending()).await;
         });
     });
-    let addr = rx.recv().expect("server address");
-    TestServer { addr, data }
+    let (addr, http) = rx.recv().expect("server address");
+    TestServer { addr, data, http }
 }
 
 /// Starts a server on the shared test lake.
