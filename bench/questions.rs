@@ -3,13 +3,15 @@
 //! in the same process — lake tables on their files (baseline) and hot tables in memory — and prints the median
 //! and p95 per question and the ratio of each to the baseline. The result cache is off, so every run computes.
 
+#[path = "lake.rs"]
+mod lake;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use retail_insights::agent::nl::{NlContext, NlEngine};
 use retail_insights::catalog::semantic::SemanticModel;
 use retail_insights::config::RawConfig;
-use retail_insights::demo;
 use retail_insights::engine::duck::{DuckEngine, EngineOptions};
 use retail_insights::engine::{CancelToken, CollectSink, Engine};
 
@@ -33,23 +35,6 @@ const QUESTIONS: &[&str] = &[
     "how many stores per region",
 ];
 
-fn lake() -> std::path::PathBuf {
-    let dir = std::env::var_os("INSIGHTS_CACHE")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("retail-insights"))
-        .join("demo-lake-1m");
-    if !demo::is_complete(&dir) {
-        demo::generate(&demo::DemoOptions {
-            out: dir.clone(),
-            rows: 1_000_000,
-            seed: 42,
-            progress: false,
-        })
-        .expect("generate lake");
-    }
-    dir
-}
-
 fn engine(data: &std::path::Path, hot: bool) -> DuckEngine {
     let mut cfg = RawConfig {
         data: Some(data.to_path_buf()),
@@ -72,7 +57,7 @@ fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
 }
 
 fn main() {
-    let data = lake();
+    let data = lake::demo_lake_1m();
     let runs = 5;
     let files = engine(&data, false);
     let hot = engine(&data, true);

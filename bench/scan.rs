@@ -3,6 +3,9 @@
 //! (tokio-postgres, text and binary), in the same process on the same lake, and prints rows/s and the ratio
 //! of each wire path to the DuckDB baseline. Needs the demo lake (generated into the cache on first run).
 
+#[path = "lake.rs"]
+mod lake;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,24 +13,7 @@ use duckdb::arrow::array::Array;
 use futures::{pin_mut, TryStreamExt};
 use retail_insights::config::RawConfig;
 use retail_insights::engine::duck::{DuckEngine, EngineOptions};
-use retail_insights::{demo, server, wire};
-
-fn lake() -> std::path::PathBuf {
-    let dir = std::env::var_os("INSIGHTS_CACHE")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("retail-insights"))
-        .join("demo-lake-1m");
-    if !demo::is_complete(&dir) {
-        demo::generate(&demo::DemoOptions {
-            out: dir.clone(),
-            rows: 1_000_000,
-            seed: 42,
-            progress: false,
-        })
-        .expect("generate lake");
-    }
-    dir
-}
+use retail_insights::{server, wire};
 
 fn best_of(runs: usize, mut f: impl FnMut() -> u64) -> (Duration, u64) {
     let mut best = Duration::MAX;
@@ -46,7 +32,7 @@ fn main() {
         .find(|a| a.chars().all(|c| c.is_ascii_digit()))
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let data = lake();
+    let data = lake::demo_lake_1m();
     let sql = format!("SELECT * FROM sales LIMIT {limit}");
 
     // Baseline: DuckDB through duckdb-rs, streaming Arrow batches, nothing else.

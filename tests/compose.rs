@@ -123,7 +123,11 @@ fn the_servers_config_reads_the_seeded_bucket() {
     );
     assert_eq!(cfg.s3.endpoint.as_deref(), Some("minio:9000"));
     assert!(cfg.s3.path_style && !cfg.s3.use_ssl);
-    assert_eq!(cfg.http_listen.map(|a| a.port()), Some(9187), "the healthcheck's port");
+    assert_eq!(
+        cfg.http_listen.map(|a| a.port()),
+        Some(9187),
+        "the healthcheck's port"
+    );
     assert_eq!(cfg.admins, ["analyst"]);
     assert_eq!(
         cfg.users_file.as_deref(),
