@@ -370,12 +370,31 @@ impl Agent {
         interpretation: &str,
         notes: &[String],
         formats: &[(String, Format)],
-        sql: &str,
+        turn: &Turn,
     ) -> Vec<String> {
+        let sql = &turn.sql;
+        let model = self.nl.model();
+        // Whether the first measure's values add up across rows (a total and shares make sense): not for distinct
+        // counts, averages and ratios. From the reading when there is one, else from a catalog measure named like
+        // the column.
+        let sums = match &turn.intent {
+            Some(intent) => intent.measures.first().is_none_or(|r| {
+                !r.average && r.per.is_none() && model.measure(&r.name).is_none_or(|m| m.additive())
+            }),
+            None => (0..table.columns.len())
+                .find(|&c| table.is_numeric(c))
+                .map(|c| &table.columns[c].0)
+                .and_then(|c| {
+                    model
+                        .measures
+                        .iter()
+                        .find(|m| m.column_alias() == *c || m.name == *c)
+                })
+                .is_none_or(|m| m.additive()),
+        };
         // LLM SQL comes without formats: take them from catalog measures named like the columns.
         let inferred: Vec<(String, Format)>;
         let formats = if formats.is_empty() {
-            let model = self.nl.model();
             inferred = table
                 .columns
                 .iter()
@@ -391,7 +410,7 @@ impl Agent {
         } else {
             formats
         };
-        let narrative = self.polish(&narrate(table, formats)).await;
+        let narrative = self.polish(&narrate(table, formats, sums)).await;
         let mut out = vec![narrative, interpretation.to_owned()];
         out.extend(notes.iter().cloned());
         out.push(format!("SQL: {sql}"));

@@ -44,7 +44,8 @@ impl Table {
         self.rows.get(row)?.get(col)?.as_deref()?.parse().ok()
     }
 
-    fn is_numeric(&self, col: usize) -> bool {
+    /// Whether a column holds numbers (and is not a time label such as year or month).
+    pub fn is_numeric(&self, col: usize) -> bool {
         !self.rows.is_empty()
             && self
                 .rows
@@ -140,7 +141,8 @@ fn format_of(formats: &[(String, Format)], column: &str) -> Format {
 }
 
 /// A 1–3 sentence narrative of a result, computed from its rows.
-pub fn narrate(table: &Table, formats: &[(String, Format)]) -> String {
+/// `sums` says whether the first measure's values add up across rows (then a total and shares are given).
+pub fn narrate(table: &Table, formats: &[(String, Format)], sums: bool) -> String {
     let n = table.rows.len();
     if n == 0 {
         return "No rows matched the question.".to_owned();
@@ -200,7 +202,7 @@ pub fn narrate(table: &Table, formats: &[(String, Format)]) -> String {
         return format!("{n} rows returned.");
     }
     let mut sentences = Vec::new();
-    let additive = fmt != Format::Percent && values.iter().all(|(_, v)| *v >= 0.0);
+    let additive = sums && fmt != Format::Percent && values.iter().all(|(_, v)| *v >= 0.0);
     let total: f64 = values.iter().map(|(_, v)| v).sum();
     let time_series = is_time_name(&table.columns[labels[0]].0) && labels.len() == 1;
     if time_series && values.len() >= 3 {
@@ -336,7 +338,7 @@ mod tests {
             &["region", "revenue"],
             &[&["EAST", "300"], &["WEST", "100"]],
         );
-        let text = narrate(&table, &[("revenue".into(), Format::Currency)]);
+        let text = narrate(&table, &[("revenue".into(), Format::Currency)], true);
         assert!(
             text.contains("Total revenue across 2 rows is $400.00"),
             "{text}"
@@ -352,12 +354,27 @@ mod tests {
     }
 
     #[test]
+    fn distinct_counts_get_no_total_and_no_shares() {
+        // Orders per product: one order can hold several products, so the rows do not add up.
+        let table = t(&["product", "orders"], &[&["A", "300"], &["B", "100"]]);
+        let text = narrate(&table, &[("orders".into(), Format::Count)], false);
+        assert!(
+            !text.contains("Total") && !text.contains("of the total"),
+            "{text}"
+        );
+        assert!(
+            text.contains("A leads with 300; B is lowest with 100"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn time_series_has_trend_and_sparkline() {
         let table = t(
             &["month", "revenue"],
             &[&["1", "100"], &["2", "150"], &["3", "200"]],
         );
-        let text = narrate(&table, &[]);
+        let text = narrate(&table, &[], true);
         assert!(text.contains("trending up (+100.0%)"), "{text}");
         assert!(text.contains('▁') && text.contains('█'), "{text}");
     }

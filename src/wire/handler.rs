@@ -225,7 +225,7 @@ impl Session {
                 Ok(self
                     .state
                     .agent()
-                    .notices(&table, interpretation, notes, formats, &turn.sql)
+                    .notices(&table, interpretation, notes, formats, turn)
                     .await)
             }
         }
