@@ -367,10 +367,27 @@ pub fn read(
             let targets = cx.links[li].targets.clone();
             // "revenue per customer", "units per order": a ratio to a counting measure, when a measure
             // comes before and the word is singular (plural "per stores" would be odd anyway).
-            let per_measure = targets.iter().find_map(|t| match t {
-                Target::Measure(m) if model.measures[*m].format == Format::Count => Some(*m),
-                _ => None,
+            let averaged = cx.links.iter().any(|l| {
+                l.end <= i
+                    && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                    && cx.preceded_by(l.start, &["average", "avg", "mean"], 1)
             });
+            let per_measure = targets
+                .iter()
+                .find_map(|t| match t {
+                    Target::Measure(m) if model.measures[*m].format == Format::Count => Some(*m),
+                    _ => None,
+                })
+                .or_else(|| {
+                    // "average revenue per store": divided by the number of stores in the facts.
+                    targets.iter().find_map(|t| match t {
+                        Target::Entity(e) if averaged => {
+                            count_measure_for(model, &model.tables[*e].name)
+                                .and_then(|n| model.measures.iter().position(|m| m.name == n))
+                        }
+                        _ => None,
+                    })
+                });
             let last_tok = &cx.tokens[cx.links[li].end - 1];
             let measure_before = cx
                 .links
@@ -792,7 +809,18 @@ pub fn read(
                     .iter()
                     .any(|t| matches!(t, Target::Measure(_) | Target::Entity(_)))
         }) && t.text.chars().all(|c| c.is_alphabetic());
-        if capital || prep || modifier {
+        // "unit price", "sales team": an unknown noun after a measure names something else.
+        let head = i > 0
+            && cx.owner[i - 1].is_some_and(|li| {
+                cx.links[li].end == i
+                    && cx.links[li]
+                        .targets
+                        .iter()
+                        .all(|t| matches!(t, Target::Measure(_)))
+            })
+            && t.text.chars().all(|c| c.is_alphabetic())
+            && !["ed", "ing", "ly", "s"].iter().any(|x| t.text.ends_with(x));
+        if capital || prep || modifier || head {
             return Err(clarify::unknown_value(model, &t.orig));
         }
         ignored.push(t.orig.clone());
@@ -871,11 +899,22 @@ pub fn read(
     };
     if !intent.having.is_empty() {
         let counted = (has("many") || has("number") || has("count")) && !ranked;
-        let subject = threshold_subject.clone().or_else(|| {
-            count_entity
-                .as_ref()
-                .map(|(t, _)| (GroupKey::Entity(t.clone()), None))
-        });
+        let subject = threshold_subject
+            .clone()
+            .or_else(|| {
+                count_entity
+                    .as_ref()
+                    .map(|(t, _)| (GroupKey::Entity(t.clone()), None))
+            })
+            .or_else(|| {
+                // "how many categories had sales above 2M": what is counted is the grouping.
+                intent
+                    .group_by
+                    .iter()
+                    .find(|g| matches!(g, GroupKey::Dim(_) | GroupKey::Entity(_)))
+                    .filter(|_| counted)
+                    .map(|g| (g.clone(), None))
+            });
         if let Some((key, counting)) = subject {
             intent.group_by.retain(|g| g != &key);
             if counted {
@@ -1385,6 +1424,7 @@ fn read_threshold(
             b.and_then(subject_of),
         ),
         (None, Some(b)) if entity_of(b).is_some() => (money()?, subject_of(b)),
+        (None, Some(b)) if measure_ref(model, cx, b).is_none() => (money()?, None),
         (None, Some(b)) => {
             let r = measure_ref(model, cx, b).ok_or_else(|| clarify::nothing(model))?;
             let counting = model
@@ -1435,10 +1475,36 @@ fn apply_stat(
     while k < n && matches!(cx.word(k), "the" | "a" | "an" | "our") {
         k += 1;
     }
-    let named = cx
+    let mut named = cx
         .measure_link_at(k)
         .and_then(|li| measure_ref(model, cx, li))
         .map(|r| r.name);
+    // "median customer spend", "median store revenue": taken across the entity named first.
+    let mut entity_over = None;
+    if let Some(li) = cx.owner.get(k).copied().flatten() {
+        let entity = cx.links[li].targets.iter().find_map(|t| match t {
+            Target::Entity(e) => Some(model.tables[*e].name.clone()),
+            _ => None,
+        });
+        let next = cx
+            .measure_link_at(cx.links[li].end)
+            .and_then(|nl| measure_ref(model, cx, nl));
+        if let (Some(e), Some(next)) = (entity, next) {
+            if let Some(own) = named.take() {
+                if own != next.name {
+                    intent.measures.retain(|m| m.name != own);
+                }
+            }
+            intent
+                .group_by
+                .retain(|g| *g != GroupKey::Entity(e.clone()));
+            if !intent.measures.iter().any(|m| m.name == next.name) {
+                intent.measures.push(next.clone());
+            }
+            named = Some(next.name);
+            entity_over = Some(entity_unit(model, &e, base_table));
+        }
+    }
     if intent.measures.is_empty() {
         let d = default_name(model);
         if d.is_empty() {
@@ -1457,25 +1523,26 @@ fn apply_stat(
     r.average = false;
     // Across what: the counted thing of a ratio ("revenue per customer"), the measure's own counted thing
     // ("order value" = revenue / orders), an entity named after "per", else the rows.
-    let over = r
-        .per
-        .as_deref()
-        .and_then(|den| model.measure(den))
-        .and_then(|d| {
-            count_distinct_column(&d.expr).map(|column| GroupKey::Column {
-                table: d.table.clone(),
-                column,
-            })
-        })
-        .or_else(|| {
-            (def.agg == Aggregation::Custom)
-                .then(|| count_distinct_column(&def.expr))
-                .flatten()
-                .map(|column| GroupKey::Column {
-                    table: def.table.clone(),
+    let over = entity_over.or_else(|| {
+        r.per
+            .as_deref()
+            .and_then(|den| model.measure(den))
+            .and_then(|d| {
+                count_distinct_column(&d.expr).map(|column| GroupKey::Column {
+                    table: d.table.clone(),
                     column,
                 })
-        });
+            })
+            .or_else(|| {
+                (def.agg == Aggregation::Custom)
+                    .then(|| count_distinct_column(&def.expr))
+                    .flatten()
+                    .map(|column| GroupKey::Column {
+                        table: def.table.clone(),
+                        column,
+                    })
+            })
+    });
     let over = match over {
         Some(o) => Some(o),
         None => match per_keys.iter().find(|g| matches!(g, GroupKey::Entity(_))) {

@@ -789,6 +789,14 @@ fn counts_of_groups_that_pass_a_threshold() {
             "GROUP BY sales.order_id HAVING SUM(sales.quantity) > 5",
         ],
     );
+    // What is counted can be the grouping itself.
+    has_all(
+        "how many categories had sales above 2 million in 2024",
+        &[
+            "SELECT COUNT(*) AS categories FROM (SELECT products.category",
+            "HAVING SUM(sales.revenue) > 2000000",
+        ],
+    );
     has_all(
         "number of stores with revenue over 1m in 2024 by region",
         &[
@@ -863,8 +871,18 @@ fn medians_and_percentiles_over_the_right_grain() {
         "top 3 stores by median order value",
         &["ORDER BY median_order_value DESC", "LIMIT 3"],
     );
+    // "customer spend": each customer's spend first.
+    has_all(
+        "median customer spend in 2023",
+        &[
+            "median(revenue) AS median_revenue_per_customer",
+            "GROUP BY sales.customer_id",
+        ],
+    );
     // A ratio has no rows to take a median across unless told what unit.
     assert!(clarifies("median margin").contains("median of margin"));
+    // A column the catalog has no measure for is not guessed.
+    assert!(clarifies("median unit price by category").contains("price"));
 }
 
 #[test]
@@ -997,6 +1015,14 @@ fn other_generalisations() {
             "ORDER BY units ASC",
             "LIMIT 1",
         ],
+    );
+    has_all(
+        "average revenue per store in 2024",
+        &["SUM(sales.revenue) / COUNT(DISTINCT sales.store_id) AS revenue_per_store"],
+    );
+    has_all(
+        "monthly revenue in 2024 for months above 2.6M",
+        &["sales.month AS month", "HAVING SUM(sales.revenue) > 2600000"],
     );
     // Thousands of customers are cut to the first ten; four regions are all shown.
     assert!(sql("which customers spent the most in 2024").ends_with("LIMIT 10"));
