@@ -1022,7 +1022,10 @@ fn other_generalisations() {
     );
     has_all(
         "monthly revenue in 2024 for months above 2.6M",
-        &["sales.month AS month", "HAVING SUM(sales.revenue) > 2600000"],
+        &[
+            "sales.month AS month",
+            "HAVING SUM(sales.revenue) > 2600000",
+        ],
     );
     // Thousands of customers are cut to the first ten; four regions are all shown.
     assert!(sql("which customers spent the most in 2024").ends_with("LIMIT 10"));
