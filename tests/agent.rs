@@ -7,11 +7,11 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{lake, sqlstate, start_server_on, start_server_with, TestServer};
-use futures::{stream, StreamExt};
+use common::{
+    ask, connect_with_notices, lake, sqlstate, start_server_on, start_server_with, TestServer,
+};
 use retail_insights::config::LlmConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_postgres::{AsyncMessage, Client, SimpleQueryMessage};
 
 /// What the fake LLM answers to one SQL-generation request.
 #[derive(Clone)]
@@ -166,48 +166,6 @@ fn with_llm(url: &str, timeout_ms: u64) -> TestServer {
             timeout: Duration::from_millis(timeout_ms),
         })
     })
-}
-
-/// A client whose NOTICEs are collected.
-async fn connect_with_notices(server: &TestServer) -> (Client, Arc<Mutex<Vec<String>>>) {
-    let (client, mut conn) = tokio_postgres::connect(&server.dsn(), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    let notices = Arc::new(Mutex::new(Vec::new()));
-    let sink = notices.clone();
-    tokio::spawn(async move {
-        let mut messages = stream::poll_fn(move |cx| conn.poll_message(cx));
-        while let Some(Ok(m)) = messages.next().await {
-            if let AsyncMessage::Notice(n) = m {
-                sink.lock().unwrap().push(n.message().to_owned());
-            }
-        }
-    });
-    (client, notices)
-}
-
-/// Rows of a simple query as text (first column names, then values).
-async fn ask(
-    client: &Client,
-    q: &str,
-) -> Result<(Vec<String>, Vec<Vec<String>>), tokio_postgres::Error> {
-    let msgs = client.simple_query(q).await?;
-    let mut cols = Vec::new();
-    let mut rows = Vec::new();
-    for m in msgs {
-        match m {
-            SimpleQueryMessage::RowDescription(d) => {
-                cols = d.iter().map(|c| c.name().to_owned()).collect()
-            }
-            SimpleQueryMessage::Row(r) => rows.push(
-                (0..r.len())
-                    .map(|i| r.get(i).unwrap_or("").to_owned())
-                    .collect(),
-            ),
-            _ => {}
-        }
-    }
-    Ok((cols, rows))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

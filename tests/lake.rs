@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{sqlstate, start_server_on, TestServer};
-use futures::StreamExt;
+use common::{connect_with_notices as connect, sqlstate, start_server_on};
 use retail_insights::demo;
-use tokio_postgres::{AsyncMessage, Client, SimpleQueryMessage};
+use tokio_postgres::{Client, SimpleQueryMessage};
 
 /// A private lake per test, so that tests can add and remove files.
 fn fresh_lake(tag: &str) -> PathBuf {
@@ -26,26 +25,6 @@ fn fresh_lake(tag: &str) -> PathBuf {
     })
     .expect("generate lake");
     dir
-}
-
-/// A client whose notices are collected.
-async fn connect(s: &TestServer) -> (Client, Arc<Mutex<Vec<String>>>) {
-    let (client, mut conn) = tokio_postgres::connect(&s.dsn(), tokio_postgres::NoTls)
-        .await
-        .expect("connect");
-    let notices = Arc::new(Mutex::new(Vec::new()));
-    let sink = notices.clone();
-    tokio::spawn(async move {
-        let mut messages = futures::stream::poll_fn(move |cx| conn.poll_message(cx));
-        while let Some(m) = messages.next().await {
-            match m {
-                Ok(AsyncMessage::Notice(n)) => sink.lock().unwrap().push(n.message().to_owned()),
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-    });
-    (client, notices)
 }
 
 /// The rows of a simple query, as text.

@@ -188,8 +188,7 @@ pub fn summarize(
     };
     let measure = |m: &crate::catalog::semantic::MeasureDef| MeasureRef {
         name: m.name.clone(),
-        average: false,
-        per: None,
+        ..Default::default()
     };
     let alias = |m: &crate::catalog::semantic::MeasureDef| m.column_alias();
     let mut head = base.clone();

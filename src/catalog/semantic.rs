@@ -99,6 +99,10 @@ pub struct TableDef {
     /// Column shown when answering about the entity (product_name).
     #[serde(default)]
     pub display: Option<String>,
+    /// Whether the display column tells rows apart (filled from statistics; `Some(false)` when names repeat,
+    /// so answers group by the key as well).
+    #[serde(default)]
+    pub display_unique: Option<bool>,
     #[serde(default)]
     pub synonyms: Vec<String>,
     /// Whether this is a fact table (measures live here).
@@ -140,6 +144,10 @@ pub struct MeasureDef {
     pub alias: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Added by the engine (a count of an entity through the facts), not named in the catalog: used to
+    /// answer "how many products were sold", never linked from words.
+    #[serde(default)]
+    pub implicit: bool,
 }
 
 impl MeasureDef {
@@ -359,6 +367,17 @@ impl SemanticModel {
             .find(|t| t.table.eq_ignore_ascii_case(table))
     }
 
+    /// The entity noun of a grouping by an entity whose display names repeat ("customer"), if so.
+    pub fn table_of_repeating_names(&self, g: &crate::agent::nl::GroupKey) -> Option<String> {
+        match g {
+            crate::agent::nl::GroupKey::Entity(t) => self
+                .table(t)
+                .filter(|t| t.display_unique == Some(false))
+                .and_then(|t| t.entity.clone()),
+            _ => None,
+        }
+    }
+
     /// The measure answered when a question names none.
     pub fn default_measure(&self) -> Option<&MeasureDef> {
         self.default_metric
@@ -374,9 +393,24 @@ impl SemanticModel {
 
     /// Adds known values, date ranges and row counts from the lake's statistics.
     pub fn enrich(&mut self, lake: &LakeSnapshot) {
+        self.enrich_stats(lake);
+        self.fact_date_ranges(lake);
+        self.add_entity_counts();
+    }
+
+    fn enrich_stats(&mut self, lake: &LakeSnapshot) {
         for t in &mut self.tables {
             if let Some(info) = lake.table(&t.name) {
                 t.row_count = info.row_count.or(t.row_count);
+                let distinct = t
+                    .display
+                    .as_deref()
+                    .and_then(|d| find_col(info, d))
+                    .and_then(|c| c.distinct_count);
+                if let (Some(d), Some(rows)) = (distinct, t.row_count) {
+                    // Approximate counts are within a few percent.
+                    t.display_unique = Some(d * 100 >= rows * 97);
+                }
             }
         }
         for d in &mut self.dimensions {
@@ -455,12 +489,28 @@ impl SemanticModel {
         };
         // Keys of each table.
         let mut keys: HashMap<String, String> = HashMap::new();
+        let singulars: Vec<(String, String)> = lake
+            .tables
+            .iter()
+            .map(|t| {
+                (
+                    t.name.to_lowercase(),
+                    singularize(&words(&t.name).join(" ")),
+                )
+            })
+            .collect();
         for t in &lake.tables {
             let singular = singularize(&words(&t.name).join(" "));
             let tname_words = words(&t.name).join(" ");
+            // `store_sales.ss_store_sk` names the `store` table: a foreign key, not the key of store_sales.
+            let names_other = |base: &str| {
+                singulars
+                    .iter()
+                    .any(|(n, sg)| *n != t.name.to_lowercase() && !base.is_empty() && sg == base)
+            };
             let key = t.columns.iter().find(|c| {
                 let s = stripped(&t.name, &c.name);
-                is_key_name(&s) && {
+                is_key_name(&s) && !names_other(&key_base(&s)) && {
                     let base = key_base(&s);
                     base == singular
                         || base == tname_words
@@ -470,9 +520,10 @@ impl SemanticModel {
                 }
             });
             let key = key.or_else(|| {
-                t.columns
-                    .first()
-                    .filter(|c| is_key_name(&stripped(&t.name, &c.name)))
+                t.columns.first().filter(|c| {
+                    let s = stripped(&t.name, &c.name);
+                    is_key_name(&s) && !names_other(&key_base(&s))
+                })
             });
             if let Some(k) = key {
                 keys.insert(t.name.clone(), k.name.clone());
@@ -575,6 +626,7 @@ impl SemanticModel {
                     Some(entity.clone())
                 },
                 display: if is_fact { None } else { display.clone() },
+                display_unique: None,
                 synonyms: Vec::new(),
                 fact: is_fact,
                 row_count: t.row_count,
@@ -632,6 +684,7 @@ impl SemanticModel {
                             format: guess_format(&s),
                             alias: None,
                             description: None,
+                            implicit: false,
                         });
                     }
                 } else if is_text(&c.data_type) && !is_key {
@@ -702,8 +755,35 @@ impl SemanticModel {
                             format: Format::Count,
                             alias: None,
                             description: None,
+                            implicit: false,
                         });
                     }
+                }
+                // Other ids of a flat table: "Customer ID" counts customers.
+                for c in &t.columns {
+                    let s = stripped(&t.name, &c.name);
+                    let base = key_base(&s);
+                    let lower = c.name.to_lowercase();
+                    if !is_key_name(&s)
+                        || base.is_empty()
+                        || fk_cols.contains(&(t.name.to_lowercase(), lower))
+                        || key
+                            .as_deref()
+                            .is_some_and(|k| k.eq_ignore_ascii_case(&c.name))
+                        || matches!(
+                            base.rsplit(' ').next().unwrap_or(""),
+                            "order" | "ticket" | "transaction" | "invoice" | "receipt" | "basket"
+                        )
+                    {
+                        continue;
+                    }
+                    let plural = pluralize(&base);
+                    if model.measures.iter().any(|m| m.name == plural) {
+                        continue;
+                    }
+                    let mut m = distinct_count(&plural, &t.name, &c.name, false);
+                    m.synonyms = vec![format!("number of {plural}"), format!("distinct {plural}")];
+                    model.measures.push(m);
                 }
                 model.measures.push(MeasureDef {
                     name: "row count".into(),
@@ -720,6 +800,7 @@ impl SemanticModel {
                     format: Format::Count,
                     alias: Some("row_count".into()),
                     description: None,
+                    implicit: false,
                 });
             }
         }
@@ -741,16 +822,7 @@ impl SemanticModel {
             if model.measures.iter().any(|m| m.name == plural) {
                 continue;
             }
-            model.measures.push(MeasureDef {
-                name: plural,
-                table: ft.to_string(),
-                expr: format!("COUNT(DISTINCT {})", quote_ident(fc)),
-                agg: Aggregation::Custom,
-                synonyms: Vec::new(),
-                format: Format::Count,
-                alias: None,
-                description: None,
-            });
+            model.measures.push(distinct_count(&plural, ft, fc, false));
         }
         // Dimensions of other entities in the same wide table: a text "name" column for each "X id"/"X name".
         model.joins = joins;
@@ -804,8 +876,133 @@ impl SemanticModel {
                 .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
                 .map(|m| m.name.clone())
         });
+        model.add_order_value();
         model.enrich(lake);
         model
+    }
+
+    /// "Average order value" from the headline money measure and the orders count, when both exist.
+    fn add_order_value(&mut self) {
+        let Some(money) = self.default_measure().cloned() else {
+            return;
+        };
+        let Some(orders) = self
+            .measures
+            .iter()
+            .find(|m| m.name == "orders" && m.table == money.table)
+            .cloned()
+        else {
+            return;
+        };
+        if money.agg != Aggregation::Sum || self.measure("average order value").is_some() {
+            return;
+        }
+        self.measures.push(MeasureDef {
+            name: "average order value".into(),
+            table: money.table.clone(),
+            expr: format!("SUM({}) / {}", money.expr, orders.expr),
+            agg: Aggregation::Custom,
+            synonyms: [
+                "aov",
+                "order value",
+                "avg order value",
+                "average order size",
+                "average basket",
+                "average basket size",
+                "basket size",
+                "basket value",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            format: money.format,
+            alias: Some("aov".into()),
+            description: None,
+            implicit: false,
+        });
+    }
+
+    /// Adds, for each entity a fact table joins to, a count of its distinct members through the facts
+    /// ("products" = COUNT(DISTINCT sales.product_id)) unless the model already counts it.
+    fn add_entity_counts(&mut self) {
+        let mut added = Vec::new();
+        for j in &self.joins {
+            let (Some((ft, fc)), Some((tt, _))) = (JoinDef::split(&j.from), JoinDef::split(&j.to))
+            else {
+                continue;
+            };
+            let fact = self.table(ft).is_some_and(|t| t.fact);
+            let Some(entity) = self.table(tt).and_then(|t| t.entity.clone()) else {
+                continue;
+            };
+            let plural = pluralize(&entity);
+            let counted = self.measures.iter().chain(&added).any(|m: &MeasureDef| {
+                m.name.eq_ignore_ascii_case(&plural)
+                    || m.table.eq_ignore_ascii_case(ft)
+                        && m.expr.to_lowercase().replace(' ', "")
+                            == format!("count(distinct{})", fc.to_lowercase())
+            });
+            if !fact || counted {
+                continue;
+            }
+            added.push(distinct_count(&plural, ft, fc, true));
+        }
+        self.measures.extend(added);
+    }
+
+    /// For a date table joined by a surrogate key (a star schema), the range of dates the facts actually
+    /// use: the calendar usually spans decades beyond the data. Read from the key statistics when keys are
+    /// consecutive day numbers or `YYYYMMDD` numbers.
+    fn fact_date_ranges(&mut self, lake: &LakeSnapshot) {
+        let stat = |table: &str, column: &str| -> Option<(i64, i64)> {
+            let c = lake.table(table).and_then(|t| find_col(t, column))?;
+            let lo = c.min.as_deref()?.trim().parse::<i64>().ok()?;
+            let hi = c.max.as_deref()?.trim().parse::<i64>().ok()?;
+            Some((lo, hi))
+        };
+        for i in 0..self.time_dimensions.len() {
+            let td = &self.time_dimensions[i];
+            if self.table(&td.table).is_none_or(|t| t.fact) {
+                continue;
+            }
+            let (Some(dmin), Some(dmax)) = (td.min, td.max) else {
+                continue;
+            };
+            let mut ranges = Vec::new();
+            for j in &self.joins {
+                let (Some((ft, fc)), Some((tt, tc))) =
+                    (JoinDef::split(&j.from), JoinDef::split(&j.to))
+                else {
+                    continue;
+                };
+                if !tt.eq_ignore_ascii_case(&td.table) {
+                    continue;
+                }
+                let (Some((klo, khi)), Some((flo, fhi))) = (stat(tt, tc), stat(ft, fc)) else {
+                    continue;
+                };
+                let to_date = |k: i64| -> Option<NaiveDate> {
+                    if khi - klo == (dmax - dmin).num_days() {
+                        dmin.checked_add_signed(chrono::Duration::days(k - klo))
+                    } else {
+                        NaiveDate::parse_from_str(&k.to_string(), "%Y%m%d").ok()
+                    }
+                };
+                if let (Some(a), Some(b)) = (to_date(flo), to_date(fhi)) {
+                    if a >= dmin && b <= dmax && a <= b {
+                        ranges.push((a, b));
+                    }
+                }
+            }
+            if let (Some(lo), Some(hi)) = (
+                ranges.iter().map(|r| r.0).min(),
+                ranges.iter().map(|r| r.1).max(),
+            ) {
+                let td = &mut self.time_dimensions[i];
+                td.min = Some(lo);
+                td.max = Some(hi);
+            }
+        }
     }
 }
 
@@ -929,6 +1126,34 @@ pub fn words(name: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// What an id column names: `order_id` → "order", `ss_ticket_number` → "ss ticket".
+pub fn column_noun(column: &str) -> String {
+    let w: Vec<String> = words(column)
+        .into_iter()
+        .filter(|x| !matches!(x.as_str(), "id" | "sk" | "key" | "number" | "no"))
+        .collect();
+    if w.is_empty() {
+        column.to_string()
+    } else {
+        w.join(" ")
+    }
+}
+
+/// A measure counting the distinct values of a column (`customers` = COUNT(DISTINCT customer_id)).
+fn distinct_count(name: &str, table: &str, column: &str, implicit: bool) -> MeasureDef {
+    MeasureDef {
+        name: name.to_string(),
+        table: table.to_string(),
+        expr: format!("COUNT(DISTINCT {})", quote_ident(column)),
+        agg: Aggregation::Custom,
+        synonyms: Vec::new(),
+        format: Format::Count,
+        alias: None,
+        description: None,
+        implicit,
+    }
 }
 
 /// Snake-case output alias for a name.

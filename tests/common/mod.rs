@@ -4,7 +4,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use futures::StreamExt;
+use tokio_postgres::{AsyncMessage, Client, SimpleQueryMessage};
 
 use retail_insights::config::{Config, RawConfig};
 use retail_insights::engine::duck::{DuckEngine, EngineOptions};
@@ -169,4 +172,48 @@ pub async fn scalar(c: &tokio_postgres::Client, sql: &str) -> String {
 /// The SQLSTATE of a tokio-postgres error, or "" when it has none.
 pub fn sqlstate(e: &tokio_postgres::Error) -> String {
     e.code().map(|c| c.code().to_owned()).unwrap_or_default()
+}
+
+/// A client whose NOTICEs are collected.
+pub async fn connect_with_notices(server: &TestServer) -> (Client, Arc<Mutex<Vec<String>>>) {
+    let (client, mut conn) = tokio_postgres::connect(&server.dsn(), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let sink = notices.clone();
+    tokio::spawn(async move {
+        let mut messages = futures::stream::poll_fn(move |cx| conn.poll_message(cx));
+        while let Some(m) = messages.next().await {
+            match m {
+                Ok(AsyncMessage::Notice(n)) => sink.lock().unwrap().push(n.message().to_owned()),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    (client, notices)
+}
+
+/// Rows of a simple query as text (first column names, then values).
+pub async fn ask(
+    client: &Client,
+    q: &str,
+) -> Result<(Vec<String>, Vec<Vec<String>>), tokio_postgres::Error> {
+    let msgs = client.simple_query(q).await?;
+    let mut cols = Vec::new();
+    let mut rows = Vec::new();
+    for m in msgs {
+        match m {
+            SimpleQueryMessage::RowDescription(d) => {
+                cols = d.iter().map(|c| c.name().to_owned()).collect()
+            }
+            SimpleQueryMessage::Row(r) => rows.push(
+                (0..r.len())
+                    .map(|i| r.get(i).unwrap_or("").to_owned())
+                    .collect(),
+            ),
+            _ => {}
+        }
+    }
+    Ok((cols, rows))
 }

@@ -92,3 +92,20 @@ pub fn nothing(model: &SemanticModel) -> NlError {
         suggestions: suggestions(model, None),
     }
 }
+
+/// An absence question ("never", "did not buy") the engine could not read as a list of members.
+pub fn absence(model: &SemanticModel) -> NlError {
+    let entity = model
+        .tables
+        .iter()
+        .find_map(|t| t.entity.clone())
+        .map(|e| crate::catalog::semantic::pluralize(&e))
+        .unwrap_or_else(|| "products".into());
+    NlError::Clarify {
+        message: format!(
+            "I can list what had no sales (e.g. \"{entity} with no orders in 2024\"), but I could not tell \
+             which things this question asks about, or it also asks for a measure of them."
+        ),
+        suggestions: suggestions(model, None),
+    }
+}

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::semantic::Grain;
 
+pub use super::threshold::Cmp;
 use super::time::Period;
 
 /// A measure as asked: by name, optionally averaged per row ("average quantity").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct MeasureRef {
     pub name: String,
     #[serde(default)]
@@ -16,7 +17,55 @@ pub struct MeasureRef {
     /// Divided by another (counting) measure: "revenue per customer", "units per order".
     #[serde(default)]
     pub per: Option<String>,
+    /// A statistic of the measure's distribution instead of its total ("median order value").
+    #[serde(default)]
+    pub stat: Option<Stat>,
+    /// What the statistic is taken across: the measure is first computed per value of this key (each
+    /// order, each customer); `None` takes it across rows.
+    #[serde(default)]
+    pub over: Option<GroupKey>,
 }
+
+/// A distribution statistic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stat {
+    Median,
+    /// The given percentile, 1–99.
+    Percentile(u8),
+}
+
+impl Stat {
+    /// The fraction passed to `quantile_cont`.
+    pub fn fraction(self) -> f64 {
+        match self {
+            Stat::Median => 0.5,
+            Stat::Percentile(p) => f64::from(p) / 100.0,
+        }
+    }
+
+    /// The word used in output names and interpretations ("median", "p90").
+    pub fn label(self) -> String {
+        match self {
+            Stat::Median => "median".into(),
+            Stat::Percentile(p) => format!("p{p}"),
+        }
+    }
+}
+
+/// A condition on an aggregate ("revenue over 1M"), applied to each group (HAVING).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Threshold {
+    pub measure: MeasureRef,
+    pub cmp: Cmp,
+    /// In the measure's own unit (a percent measure compares with 0.2 for "20%").
+    pub value: f64,
+    /// The upper bound of `Cmp::Between`.
+    #[serde(default)]
+    pub upper: Option<f64>,
+}
+
+// Thresholds are only ever built from finite numbers, so equality is an equivalence.
+impl Eq for Threshold {}
 
 /// One grouping key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +76,9 @@ pub enum GroupKey {
     Entity(String),
     /// A time grain of the base table's time dimension.
     Grain(Grain),
+    /// A raw column of a table (an order id): one group per value, for statistics across orders or
+    /// counts of the orders that pass a threshold.
+    Column { table: String, column: String },
 }
 
 /// A filter on a dimension's known values (or a flag when `values` is empty).
@@ -75,6 +127,14 @@ pub enum Shape {
     },
     /// Number of distinct values of a dimension.
     CountValues,
+    /// Number of groups of the first grouping key that pass the thresholds ("how many customers spent
+    /// more than 2000"), per remaining key.
+    CountMatching,
+    /// Members of the first grouping key with no fact rows matching the filters and periods ("products
+    /// that were never returned"); `count` asks for their number instead of the list.
+    Missing {
+        count: bool,
+    },
 }
 
 /// Everything the engine understood.
@@ -88,6 +148,9 @@ pub struct Intent {
     /// Ranking of growth, comparison or share answers ("which region grew the most"): (limit, descending).
     #[serde(default)]
     pub rank: Option<(Option<u32>, bool)>,
+    /// Conditions each group must meet ("categories with revenue over 1M").
+    #[serde(default)]
+    pub having: Vec<Threshold>,
 }
 
 impl Intent {
@@ -103,7 +166,7 @@ impl Intent {
         let m = MeasureRef {
             name: name.to_string(),
             average,
-            per: None,
+            ..Default::default()
         };
         if !self.measures.contains(&m) {
             self.measures.push(m);
@@ -143,6 +206,9 @@ impl Intent {
         }
         if !new.measures.is_empty() {
             out.measures = new.measures.clone();
+        }
+        if !new.having.is_empty() {
+            out.having = new.having.clone();
         }
         for f in &new.filters {
             out.filters.retain(|g| g.dim != f.dim);

@@ -115,6 +115,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 '*' => Some("*"),
                 ';' => Some(";"),
                 '?' | '!' | '.' | ',' | ':' => Some(","),
+                '$' | '\u{20ac}' | '\u{a3}' => Some("$"),
+                '>' => Some(">"),
+                '<' => Some("<"),
+                '=' => Some("="),
                 _ => None,
             };
             if let Some(s) = sym {
@@ -536,6 +540,9 @@ pub const FILLER: &[&str] = &[
     "terms",
     "regarding",
     "concerning",
+    "having",
+    "exceeded",
+    "exceeding",
     "lines",
     "items",
     "line",

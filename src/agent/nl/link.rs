@@ -48,6 +48,9 @@ impl Lexicon {
     pub fn new(model: &SemanticModel) -> Self {
         let mut lx = Lexicon::default();
         for (i, m) in model.measures.iter().enumerate() {
+            if m.implicit {
+                continue;
+            }
             lx.add(&m.name, Target::Measure(i));
             for s in &m.synonyms {
                 lx.add(s, Target::Measure(i));
@@ -157,6 +160,24 @@ impl Lexicon {
         self.phrases.get(key)
     }
 
+    /// The measure that counts units sold ("units sold", "quantity"), if the catalog has one.
+    pub fn quantity_measure(&self) -> Option<usize> {
+        [
+            "unit sold",
+            "quantity sold",
+            "item sold",
+            "unit",
+            "quantity",
+        ]
+        .iter()
+        .find_map(|k| {
+            self.lookup(k)?.iter().find_map(|t| match t {
+                Target::Measure(m) => Some(*m),
+                _ => None,
+            })
+        })
+    }
+
     /// The flag dimension a single stemmed word names ("returned"), if any.
     pub fn flag_of(&self, stem: &str) -> Option<usize> {
         self.lookup(stem)?.iter().find_map(|t| match t {
@@ -173,6 +194,12 @@ impl Lexicon {
         let stemmed = super::lexer::stem(word);
         if self.vocab_set.contains(&stemmed) {
             return None;
+        }
+        // "profitable" → "profit"
+        if let Some(base) = word.strip_suffix("able").filter(|b| b.len() >= 4) {
+            if self.vocab_set.contains(base) {
+                return Some(base.to_string());
+            }
         }
         let limit = if stemmed.len() >= 8 { 2 } else { 1 };
         let mut best: Option<(usize, &String)> = None;

@@ -2,13 +2,18 @@
 //! reader, the catalog linker and the shape reader into an [`Intent`], which the SQL builder turns
 //! into a sqlparser AST. Deterministic and catalog-driven: no demo names live in this code.
 
+pub mod absence;
 pub mod clarify;
 pub mod intent;
 pub mod lexer;
 pub mod link;
+pub mod missing;
+pub mod nested;
 pub mod safety;
 pub mod shape;
 pub mod sql;
+pub mod stat;
+pub mod threshold;
 pub mod time;
 
 #[cfg(test)]
@@ -22,7 +27,7 @@ use chrono::{Datelike, NaiveDate};
 
 pub use crate::catalog::semantic::Format;
 use crate::catalog::semantic::{pluralize, SemanticModel};
-pub use intent::{Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape};
+pub use intent::{Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape, Stat, Threshold};
 pub use time::Period;
 
 /// Why the engine gives no SQL.
@@ -110,8 +115,15 @@ impl NlEngine {
             });
         }
         let anchor = ctx.anchor.or_else(|| model.latest_date());
-        let time = time::parse(&tokens, anchor);
-        let reading = shape::read(model, &self.lexicon, &tokens, &time)?;
+        let comparisons = threshold::find(&tokens);
+        let mut amounts = vec![false; tokens.len()];
+        for k in comparisons.iter().flat_map(|c| c.used()) {
+            if let Some(a) = amounts.get_mut(k) {
+                *a = true;
+            }
+        }
+        let time = time::parse_masked(&tokens, anchor, &amounts);
+        let reading = shape::read(model, &self.lexicon, &tokens, &time, &comparisons)?;
         let mut notes = reading.notes.clone();
         let first = tokens.first().map(|t| t.text.as_str()).unwrap_or("");
         let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
@@ -161,7 +173,7 @@ impl NlEngine {
         if intent.measures.is_empty()
             && !matches!(
                 intent.shape,
-                Shape::List | Shape::CountRows { .. } | Shape::CountValues
+                Shape::List | Shape::CountRows { .. } | Shape::CountValues | Shape::Missing { .. }
             )
         {
             return Err(clarify::nothing(model));
@@ -188,6 +200,17 @@ impl NlEngine {
                 ));
             }
         }
+        if let Some(note) = to_date_note(&time, &intent, anchor) {
+            notes.push(note);
+        }
+        for g in &intent.group_by {
+            if let Some(t) = model.table_of_repeating_names(g) {
+                notes.push(format!(
+                    "{} names repeat in this data: figures are per {} name",
+                    t, t
+                ));
+            }
+        }
         let guessed = reading.defaulted_measure
             && reading.notes.iter().any(|n| n.starts_with("ignored:"))
             && ctx.previous.is_none();
@@ -202,14 +225,80 @@ impl NlEngine {
     }
 }
 
+/// Says how a to-date window was compared: "year to date = 2024-01-01 to 2024-06-15 (the latest date in the
+/// data), compared with the same dates of 2023: 2023-01-01 to 2023-06-15".
+fn to_date_note(
+    time: &time::TimeParse,
+    intent: &Intent,
+    anchor: Option<NaiveDate>,
+) -> Option<String> {
+    let (td, unit) = time.to_date.as_ref()?;
+    let prev = if time.aligned {
+        intent.periods.iter().find(|p| *p != td)?.clone()
+    } else if intent.shape == Shape::Growth(GrowthKind::YearOverYear)
+        && intent.periods.first() == Some(td)
+    {
+        td.shift_years(-1)
+    } else {
+        return None;
+    };
+    let through = anchor
+        .map(|a| format!(" (through {a}, the latest date in the data)"))
+        .unwrap_or_default();
+    Some(format!(
+        "{unit} to date = {} to {}{through}, compared with the same dates {}: {} to {}",
+        td.start,
+        td.last_day(),
+        if prev.start.year() != td.start.year() {
+            format!("of {}", prev.start.year())
+        } else {
+            "one period earlier".to_string()
+        },
+        prev.start,
+        prev.last_day()
+    ))
+}
+
 fn group_name(model: &SemanticModel, g: &GroupKey) -> String {
     match g {
+        GroupKey::Column { column, .. } => crate::catalog::semantic::column_noun(column),
         GroupKey::Dim(d) => d.clone(),
         GroupKey::Entity(t) => model
             .table(t)
             .and_then(|t| t.entity.clone())
             .unwrap_or_else(|| t.clone()),
         GroupKey::Grain(g) => g.label().to_string(),
+    }
+}
+
+fn ordinal(n: u8) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A number without a needless fraction, with thousands separators: 1500000 → "1,500,000".
+fn trim_number(v: f64) -> String {
+    if v.fract() != 0.0 {
+        return format!("{}", (v * 100.0).round() / 100.0);
+    }
+    let digits = format!("{}", v.abs() as i64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 {
+        format!("-{out}")
+    } else {
+        out
     }
 }
 
@@ -248,8 +337,26 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
             } else {
                 m.name.clone()
             };
-            match &m.per {
+            let base = match &m.per {
                 Some(d) => format!("{base} per {}", crate::catalog::semantic::singularize(d)),
+                None => base,
+            };
+            match m.stat {
+                Some(s) => {
+                    let what = match s {
+                        Stat::Median => "median".to_string(),
+                        Stat::Percentile(p) => format!("{} percentile of", ordinal(p)),
+                    };
+                    let name = base.strip_prefix("average ").unwrap_or(&base).to_string();
+                    let across = match &m.over {
+                        Some(g) if !base.starts_with("average ") => {
+                            format!(" per {}", group_name(model, g))
+                        }
+                        Some(_) => String::new(),
+                        None => " across rows".to_string(),
+                    };
+                    format!("{what} {name}{across}")
+                }
                 None => base,
             }
         })
@@ -305,7 +412,37 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
             format!("number of {noun}{by}")
         }
         Shape::CountValues => format!("number of distinct {}", groups.join(" and ")),
+        Shape::CountMatching => {
+            let what = groups.first().cloned().unwrap_or_default();
+            let rest = if groups.len() > 1 {
+                format!(" by {}", groups[1..].join(" and "))
+            } else {
+                String::new()
+            };
+            format!("number of {}{rest}", pluralize(&what))
+        }
+        Shape::Missing { count } => {
+            let what = pluralize(&groups.first().cloned().unwrap_or_default());
+            let lead = if *count {
+                format!("number of {what}")
+            } else {
+                what
+            };
+            format!("{lead} with no sales rows matching")
+        }
     };
+    for t in &intent.having {
+        let fmt = model.measure(&t.measure.name).map(|m| m.format);
+        let show = |v: f64| match fmt {
+            Some(Format::Percent) => format!("{}%", trim_number(v * 100.0)),
+            _ => trim_number(v),
+        };
+        let cond = match (t.cmp, t.upper) {
+            (intent::Cmp::Between, Some(u)) => format!("between {} and {}", show(t.value), show(u)),
+            (c, _) => format!("{} {}", c.symbol(), show(t.value)),
+        };
+        text.push_str(&format!(", where {} {cond}", t.measure.name));
+    }
     for f in &intent.filters {
         let cond = match (f.values.len(), f.negate) {
             (0, false) => f.dim.clone(),

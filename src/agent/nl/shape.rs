@@ -2,12 +2,15 @@
 //! ("top 5", "which store had the highest"), filters on values and flags, shares, growth, comparisons,
 //! lists and entity counts. Produces an [`Intent`], or asks for clarification on words that matter.
 
-use crate::catalog::semantic::{Aggregation, Format, Grain, SemanticModel};
+use crate::catalog::semantic::{Aggregation, DimensionKind, Format, Grain, SemanticModel};
 
+use super::absence::{self, Cue};
 use super::clarify;
-use super::intent::{GroupKey, GrowthKind, Intent, Shape};
+use super::intent::{GroupKey, GrowthKind, Intent, MeasureRef, Shape, Threshold};
 use super::lexer::{is_filler, Token};
 use super::link::{Lexicon, Link, Target};
+use super::stat;
+use super::threshold::Comparison;
 use super::time::TimeParse;
 use super::NlError;
 
@@ -79,7 +82,8 @@ const NEGATIONS: &[&str] = &[
     "omitting",
 ];
 const COUNT_WORDS: &[&str] = &["many", "number", "count", "total"];
-const PURCHASE_VERBS: &[&str] = &[
+/// Verbs of buying and selling ("how many stores sold Electronics", "customers who never bought").
+pub(super) const PURCHASE_VERBS: &[&str] = &[
     "bought",
     "buy",
     "buying",
@@ -153,6 +157,21 @@ impl Ctx<'_> {
         (i, n)
     }
 
+    /// The link starting exactly at token `i` (used or not) whose targets include a measure.
+    fn measure_link_at(&self, i: usize) -> Option<usize> {
+        self.owner
+            .get(i)
+            .copied()
+            .flatten()
+            .filter(|&li| self.links[li].start == i)
+            .filter(|&li| {
+                self.links[li]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Measure(_)))
+            })
+    }
+
     /// The link starting at token `i`, if any and unused.
     fn link_at(&self, i: usize) -> Option<usize> {
         self.owner
@@ -188,16 +207,40 @@ impl Ctx<'_> {
     }
 }
 
-/// Reads a question into an intent.
+/// Reads a question into an intent. `comparisons` are the thresholds found before the time reader ran.
 pub fn read(
     model: &SemanticModel,
     lexicon: &Lexicon,
     tokens: &[Token],
     time: &TimeParse,
+    comparisons: &[Comparison],
 ) -> Result<Reading, NlError> {
     let n = tokens.len();
     let mut consumed = time.consumed.clone();
+    let stats = stat::find(tokens);
+    let used = comparisons
+        .iter()
+        .flat_map(|c| c.used())
+        .chain(stats.iter().flat_map(|s| s.start..s.end));
+    for k in used {
+        if let Some(c) = consumed.get_mut(k) {
+            *c = true;
+        }
+    }
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    // Words outside thresholds and statistics ("at least 20k" is no ranking, "below 20%" no share).
+    let free: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if consumed[i] && !time.consumed[i] {
+                ""
+            } else {
+                *w
+            }
+        })
+        .collect();
+    let has_free = |w: &str| free.contains(&w);
     let joined = format!(" {} ", words.join(" "));
     let has_phrase = |p: &str| joined.contains(&format!(" {p} "));
     let has = |w: &str| words.contains(&w);
@@ -285,6 +328,16 @@ pub fn read(
         .unwrap_or_default();
     let mut lead_measures: Vec<String> = Vec::new();
     let mut per_den: Option<String> = None;
+    // Keys named after "per" ("median revenue per store" takes the median across stores).
+    let mut per_keys: Vec<GroupKey> = Vec::new();
+    let absent = absence::cue(tokens).and_then(|c| absence_active(model, &cx, c));
+    if let Some(c) = absent {
+        for k in cx.consumed.iter_mut().take(c.end).skip(c.start) {
+            *k = true;
+        }
+    } else if absence::cue(tokens).is_some_and(|c| !c.needs_fact) {
+        return Err(clarify::absence(model));
+    }
 
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
@@ -314,10 +367,27 @@ pub fn read(
             let targets = cx.links[li].targets.clone();
             // "revenue per customer", "units per order": a ratio to a counting measure, when a measure
             // comes before and the word is singular (plural "per stores" would be odd anyway).
-            let per_measure = targets.iter().find_map(|t| match t {
-                Target::Measure(m) if model.measures[*m].format == Format::Count => Some(*m),
-                _ => None,
+            let averaged = cx.links.iter().any(|l| {
+                l.end <= i
+                    && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                    && cx.preceded_by(l.start, &["average", "avg", "mean"], 1)
             });
+            let per_measure = targets
+                .iter()
+                .find_map(|t| match t {
+                    Target::Measure(m) if model.measures[*m].format == Format::Count => Some(*m),
+                    _ => None,
+                })
+                .or_else(|| {
+                    // "average revenue per store": divided by the number of stores in the facts.
+                    targets.iter().find_map(|t| match t {
+                        Target::Entity(e) if averaged => {
+                            count_measure_for(model, &model.tables[*e].name)
+                                .and_then(|n| model.measures.iter().position(|m| m.name == n))
+                        }
+                        _ => None,
+                    })
+                });
             let last_tok = &cx.tokens[cx.links[li].end - 1];
             let measure_before = cx
                 .links
@@ -335,6 +405,9 @@ pub fn read(
             }
             if let Some(t) = targets.iter().find(|t| is_groupable(t)) {
                 if let Some(g) = group_key(model, t) {
+                    if w == "per" {
+                        per_keys.push(g.clone());
+                    }
                     intent.add_group(g);
                 }
                 cx.used[li] = true;
@@ -367,8 +440,8 @@ pub fn read(
     }
 
     // 2. Ranking slots: top 5 X, which X ..., best selling X.
-    let rank_desc = words.iter().any(|w| DESC.contains(w));
-    let rank_asc = words.iter().any(|w| ASC.contains(w));
+    let rank_desc = free.iter().any(|w| DESC.contains(w));
+    let rank_asc = free.iter().any(|w| ASC.contains(w));
     let ranked = rank_desc || rank_asc;
     let mut top_n: Option<u32> = None;
     let mut rank_plural = false;
@@ -378,12 +451,21 @@ pub fn read(
         for i in 0..n {
             let w = cx.word(i);
             let is_rank = DESC.contains(&w) || ASC.contains(&w) || matches!(w, "which" | "what");
-            if !is_rank || cx.owner[i].is_some() {
+            if !is_rank || cx.owner[i].is_some() || free.get(i).is_some_and(|f| f.is_empty()) {
                 continue;
             }
             let (k, num) = cx.slot(i + 1);
             if num.is_some() {
                 top_n = num;
+            } else if DESC.contains(&w) || ASC.contains(&w) {
+                // "the 3 least profitable categories", "5 biggest brands"
+                if let Some(c) = i
+                    .checked_sub(1)
+                    .filter(|&p| !cx.consumed[p] && cx.owner[p].is_none())
+                    .and_then(|p| cx.tokens[p].count())
+                {
+                    top_n = Some(c);
+                }
             }
             if matches!(w, "top" | "bottom") {
                 explicit_top = true;
@@ -436,10 +518,13 @@ pub fn read(
         });
         let start = cx.links[li].start;
         let end = cx.links[li].end;
-        let negate = cx.preceded_by(start, NEGATIONS, 2)
+        let negate = (cx.preceded_by(start, NEGATIONS, 2)
             || (start > 0
                 && cx.word(start - 1) == "other"
-                && cx.word(start.wrapping_sub(2)) != "each");
+                && cx.word(start.wrapping_sub(2)) != "each"))
+            && absent.is_none_or(|c| start < c.start);
+        // "Online vs Store": a word that is also an entity is a value when compared with a sibling value.
+        let schema = schema && !compared_value(&cx, li);
         let values: Vec<(usize, String)> = targets
             .iter()
             .filter_map(|t| match t {
@@ -599,6 +684,7 @@ pub fn read(
             if *implied
                 || trend
                 || ranked
+                || !comparisons.is_empty()
                 || matches!(cx.word(start.wrapping_sub(1)), "which" | "what" | "the")
             {
                 intent.add_group(GroupKey::Grain(*g));
@@ -623,13 +709,45 @@ pub fn read(
         intent.measures.retain(|m| m.per.is_some());
     }
     for m in lead_measures.iter().rev() {
-        let r = super::intent::MeasureRef {
+        let r = MeasureRef {
             name: m.clone(),
-            average: false,
-            per: None,
+            ..Default::default()
         };
         intent.measures.retain(|x| x != &r);
         intent.measures.insert(0, r);
+    }
+
+    // Thresholds: each comparison applies to the measure after its amount ("500 orders") or before its
+    // comparison word ("revenue over 1M"); an entity or counted thing before it is what is filtered.
+    // What the thresholds filter, and the counting measure its word also names ("customers").
+    let mut threshold_subject: Option<(GroupKey, Option<String>)> = None;
+    for c in comparisons {
+        let (threshold, subject) = read_threshold(model, &cx, c)?;
+        if !intent
+            .measures
+            .iter()
+            .any(|m| m.name == threshold.measure.name)
+        {
+            intent.measures.push(threshold.measure.clone());
+        }
+        if let Some((key, measure)) = subject {
+            if let Some(m) = &measure {
+                intent.measures.retain(|x| x.name != *m);
+            }
+            threshold_subject.get_or_insert((key, measure));
+        }
+        if threshold.measure.name == default_name(model) && c.after_amount == c.end {
+            notes.push(format!(
+                "the threshold applies to {}",
+                threshold.measure.name
+            ));
+        }
+        intent.having.push(threshold);
+    }
+
+    // Statistics: "median order value" is the median across orders of each order's value.
+    for sw in &stats {
+        apply_stat(model, &cx, &mut intent, sw, &per_keys, &base_table)?;
     }
 
     // 5. Words nobody understood.
@@ -691,10 +809,26 @@ pub fn read(
                     .iter()
                     .any(|t| matches!(t, Target::Measure(_) | Target::Entity(_)))
         }) && t.text.chars().all(|c| c.is_alphabetic());
-        if capital || prep || modifier {
+        // "unit price", "sales team": an unknown noun after a measure names something else.
+        let head = i > 0
+            && cx.owner[i - 1].is_some_and(|li| {
+                cx.links[li].end == i
+                    && cx.links[li]
+                        .targets
+                        .iter()
+                        .all(|t| matches!(t, Target::Measure(_)))
+            })
+            && t.text.chars().all(|c| c.is_alphabetic())
+            && !["ed", "ing", "ly", "s"].iter().any(|x| t.text.ends_with(x));
+        if capital || prep || modifier || head {
             return Err(clarify::unknown_value(model, &t.orig));
         }
         ignored.push(t.orig.clone());
+    }
+
+    if let Some(c) = absent {
+        let counted = has("many") || has("number") || has("count");
+        return read_absence(model, &cx, intent, c, counted, notes, ignored);
     }
 
     let linked_anything = cx.used.iter().any(|u| *u) || !intent.periods.is_empty();
@@ -720,13 +854,13 @@ pub fn read(
                     || entity_column(model, table, &d.column).is_some()
             }),
             GroupKey::Entity(e) => e.eq_ignore_ascii_case(table),
-            GroupKey::Grain(_) => false,
+            GroupKey::Grain(_) | GroupKey::Column { .. } => false,
         })
     };
     let rank_spec = {
         let desc = if rank_desc && rank_asc {
-            let first_desc = words.iter().position(|w| DESC.contains(w));
-            let first_asc = words.iter().position(|w| ASC.contains(w));
+            let first_desc = free.iter().position(|w| DESC.contains(w));
+            let first_asc = free.iter().position(|w| ASC.contains(w));
             first_desc < first_asc
         } else {
             rank_desc
@@ -745,7 +879,16 @@ pub fn read(
             || has("descending")
             || has("ascending")
             || words.iter().rev().find(|w| **w != ",") == Some(&"first");
-        let n = top_n.or(if explicit_top {
+        // "which customers spent the most": a ranking of thousands is cut to the first ten.
+        let many = intent.group_by.iter().any(|g| match g {
+            GroupKey::Entity(t) => model
+                .table(t)
+                .and_then(|t| t.row_count)
+                .is_some_and(|r| r > 100),
+            GroupKey::Column { .. } => true,
+            _ => false,
+        });
+        let n = top_n.or(if explicit_top || (rank_plural && many && !sorted) {
             Some(if rank_plural { 10 } else { 1 })
         } else if rank_plural || sorted {
             None
@@ -754,7 +897,54 @@ pub fn read(
         });
         (n, desc)
     };
-    if let Some((table, li)) = count_entity.clone() {
+    if !intent.having.is_empty() {
+        let counted = (has("many") || has("number") || has("count")) && !ranked;
+        let subject = threshold_subject
+            .clone()
+            .or_else(|| {
+                count_entity
+                    .as_ref()
+                    .map(|(t, _)| (GroupKey::Entity(t.clone()), None))
+            })
+            .or_else(|| {
+                // "how many categories had sales above 2M": what is counted is the grouping.
+                intent
+                    .group_by
+                    .iter()
+                    .find(|g| matches!(g, GroupKey::Dim(_) | GroupKey::Entity(_)))
+                    .filter(|_| counted)
+                    .map(|g| (g.clone(), None))
+            });
+        if let Some((key, counting)) = subject {
+            intent.group_by.retain(|g| g != &key);
+            if counted {
+                // Count each member once: by the column its counting measure counts, else the fact
+                // table's key for the entity.
+                let unit = counting.and_then(|m| model.measure(&m)).and_then(|m| {
+                    count_distinct_column(&m.expr).map(|column| GroupKey::Column {
+                        table: m.table.clone(),
+                        column,
+                    })
+                });
+                let key = match (&key, unit) {
+                    (_, Some(u)) => u,
+                    (GroupKey::Entity(t), None) => entity_unit(model, t, &base_table),
+                    _ => key,
+                };
+                intent.group_by.insert(0, key);
+                intent.measures = Vec::new();
+                for t in &intent.having {
+                    if !intent.measures.contains(&t.measure) {
+                        intent.measures.push(t.measure.clone());
+                    }
+                }
+                intent.shape = Shape::CountMatching;
+                return Ok(finish(intent, notes, ignored, false));
+            }
+            intent.group_by.insert(0, key);
+        }
+    }
+    if let Some((table, li)) = count_entity.clone().filter(|_| intent.having.is_empty()) {
         let purchase = PURCHASE_VERBS.iter().any(|w| has(w));
         let measure_from_link = cx.links[li].targets.iter().find_map(|t| match t {
             Target::Measure(m) => Some(model.measures[*m].name.clone()),
@@ -827,7 +1017,13 @@ pub fn read(
             intent.shape = Shape::List;
             return Ok(finish(intent, notes, ignored, false));
         }
-        if let Some(m) = model.default_measure() {
+        // "least sold product": what is sold is counted in units.
+        let sold = ranked && (has("sold") || has("sells"));
+        if let Some(q) = lexicon.quantity_measure().filter(|_| sold) {
+            let name = model.measures[q].name.clone();
+            notes.push(format!("read 'sold' as {name}"));
+            intent.add_measure(&name, false);
+        } else if let Some(m) = model.default_measure() {
             intent.add_measure(&m.name, false);
             notes.push(format!("no measure named; showing {}", m.name));
             defaulted = true;
@@ -863,9 +1059,9 @@ pub fn read(
         || has("proportion")
         || has("contribution")
         || has("mix")
-        || has("%")
-        || has("percentage")
-        || has("percent")
+        || has_free("%")
+        || has_free("percentage")
+        || has_free("percent")
         || has("fraction");
     if let Some((kind, grain)) = growth.or(if growth_word {
         Some((GrowthKind::YearOverYear, None))
@@ -974,4 +1170,483 @@ fn count_measure_for(model: &SemanticModel, table: &str) -> Option<String> {
             e.contains("count") && e.contains("distinct") && e.contains(&key.to_lowercase())
         })
         .map(|m| m.name.clone())
+}
+
+/// Whether an absence cue makes this an absence question: a subject (entity or attribute) before the cue,
+/// no measure before it (other than the subject's own count), and for "no"/"without" a fact after it.
+fn absence_active(model: &SemanticModel, cx: &Ctx, cue: Cue) -> Option<Cue> {
+    let before = |l: &Link| l.end <= cue.start;
+    let thing = |l: &Link| {
+        l.targets
+            .iter()
+            .any(|t| matches!(t, Target::Entity(_) | Target::Dimension(_)))
+    };
+    let subject = cx.links.iter().any(|l| before(l) && thing(l));
+    let measure_before = cx.links.iter().any(|l| {
+        before(l) && l.targets.iter().any(|t| matches!(t, Target::Measure(_))) && !thing(l)
+    });
+    let fact_after = cx.links.iter().any(|l| {
+        l.start >= cue.end
+            && l.start <= cue.end + 3
+            && l.targets.iter().any(|t| match t {
+                Target::Measure(m) => model.measures[*m].format != Format::Percent,
+                Target::Flag(_) => true,
+                _ => false,
+            })
+    });
+    (subject && !measure_before && (!cue.needs_fact || fact_after)).then_some(cue)
+}
+
+/// "Online vs Store": the link holds a value of a dimension that a neighbouring compared value also has.
+fn compared_value(cx: &Ctx, li: usize) -> bool {
+    let dims = |l: &Link| -> Vec<usize> {
+        l.targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Value(d, _) => Some(*d),
+                _ => None,
+            })
+            .collect()
+    };
+    let mine = dims(&cx.links[li]);
+    if mine.is_empty() {
+        return false;
+    }
+    let joiner = |w: &str| {
+        matches!(
+            w,
+            "vs" | "versus" | "or" | "and" | "against" | "compared" | "to" | "with"
+        )
+    };
+    let start = cx.links[li].start;
+    let end = cx.links[li].end;
+    let mut k = start;
+    while k > 0 && joiner(cx.word(k - 1)) {
+        k -= 1;
+    }
+    let left = (k < start && k > 0)
+        .then(|| cx.owner[k - 1])
+        .flatten()
+        .map(|o| dims(&cx.links[o]))
+        .unwrap_or_default();
+    let mut k = end;
+    while k < cx.tokens.len() && joiner(cx.word(k)) {
+        k += 1;
+    }
+    let right = (k > end)
+        .then(|| cx.owner.get(k).copied().flatten())
+        .flatten()
+        .map(|o| dims(&cx.links[o]))
+        .unwrap_or_default();
+    let only_values = |o: Option<usize>| {
+        o.is_some_and(|o| {
+            cx.links[o]
+                .targets
+                .iter()
+                .all(|t| matches!(t, Target::Value(..)))
+        })
+    };
+    let left_ok =
+        left.iter().any(|d| mine.contains(d)) && only_values(cx.owner[start.saturating_sub(2)]);
+    let right_ok =
+        right.iter().any(|d| mine.contains(d)) && only_values(cx.owner.get(k).copied().flatten());
+    left_ok || right_ok
+}
+
+fn default_name(model: &SemanticModel) -> String {
+    model
+        .default_measure()
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}
+
+/// The column a `COUNT(DISTINCT col)` in a measure expression counts ("orders" → order_id).
+pub fn count_distinct_column(expr: &str) -> Option<String> {
+    let lower = expr.to_lowercase();
+    let at = lower.find("count(distinct")? + "count(distinct".len();
+    let rest = expr.get(at..)?;
+    let inner = rest[..rest.find(')')?].trim();
+    let col = inner.trim_matches('"');
+    (!col.is_empty() && !inner.contains('(') && !inner.contains(',')).then(|| col.to_string())
+}
+
+/// The fact table's key column that reaches an entity table (sales.customer_id for customers), or the entity.
+fn entity_unit(model: &SemanticModel, table: &str, base: &str) -> GroupKey {
+    model
+        .joins
+        .iter()
+        .find_map(|j| {
+            let (ft, fc) = crate::catalog::semantic::JoinDef::split(&j.from)?;
+            let (tt, _) = crate::catalog::semantic::JoinDef::split(&j.to)?;
+            (ft.eq_ignore_ascii_case(base) && tt.eq_ignore_ascii_case(table)).then(|| {
+                GroupKey::Column {
+                    table: ft.to_string(),
+                    column: fc.to_string(),
+                }
+            })
+        })
+        .unwrap_or_else(|| GroupKey::Entity(table.to_string()))
+}
+
+/// The measure a link names, as a reference (averaged after "average" for summed measures).
+fn measure_ref(model: &SemanticModel, cx: &Ctx, li: usize) -> Option<MeasureRef> {
+    let m = cx.links[li].targets.iter().find_map(|t| match t {
+        Target::Measure(m) => Some(*m),
+        _ => None,
+    })?;
+    let average = cx.preceded_by(cx.links[li].start, &["average", "avg", "mean"], 1)
+        && model.measures[m].agg == Aggregation::Sum;
+    Some(MeasureRef {
+        name: model.measures[m].name.clone(),
+        average,
+        ..Default::default()
+    })
+}
+
+/// One threshold and, when the words before it name what is filtered ("customers who spent", "orders
+/// with"), that subject and the measure its word was read as (to drop from the answer's measures).
+#[allow(clippy::type_complexity)]
+fn read_threshold(
+    model: &SemanticModel,
+    cx: &Ctx,
+    c: &Comparison,
+) -> Result<(Threshold, Option<(GroupKey, Option<String>)>), NlError> {
+    let n = cx.tokens.len();
+    let mut k = c.after_amount;
+    while k < n && matches!(cx.word(k), "of" | "in" | "worth" | "the" | "total") {
+        k += 1;
+    }
+    let after = cx.measure_link_at(k);
+    if after.is_none() && c.after_amount < n && cx.unknown(c.after_amount) {
+        return Err(clarify::unknown_value(
+            model,
+            &cx.tokens[c.after_amount].orig,
+        ));
+    }
+    const BEFORE_SKIP: &[&str] = &[
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "of",
+        "a",
+        "an",
+        "with",
+        "where",
+        "whose",
+        "had",
+        "has",
+        "have",
+        "having",
+        "total",
+        "that",
+        "which",
+        "who",
+        "did",
+        "do",
+        "does",
+        "their",
+        "its",
+        "the",
+        "spent",
+        "spend",
+        "spending",
+        "generated",
+        "earned",
+        "made",
+        "sold",
+        "bought",
+        "paid",
+        "brought",
+        "in",
+        "combined",
+        "overall",
+    ];
+    let mut b = c.start;
+    let mut steps = 0;
+    while b > 0 && steps < 5 && cx.owner[b - 1].is_none() && BEFORE_SKIP.contains(&cx.word(b - 1)) {
+        b -= 1;
+        steps += 1;
+    }
+    let before = b
+        .checked_sub(1)
+        .and_then(|p| cx.owner[p])
+        .filter(|&li| cx.links[li].end == b);
+    // What a word names as a thing that can be listed: an entity, else an attribute ("customer name").
+    let entity_of = |li: usize| {
+        let targets = &cx.links[li].targets;
+        targets
+            .iter()
+            .find_map(|t| match t {
+                Target::Entity(e) => Some(GroupKey::Entity(model.tables[*e].name.clone())),
+                _ => None,
+            })
+            .or_else(|| {
+                targets.iter().find_map(|t| match t {
+                    Target::Dimension(d) => Some(GroupKey::Dim(model.dimensions[*d].name.clone())),
+                    _ => None,
+                })
+            })
+    };
+    // A counting measure such as "orders": what is counted is the subject ("orders with more than 5 units").
+    let unit_of = |li: usize| -> Option<(GroupKey, String)> {
+        let r = measure_ref(model, cx, li)?;
+        let m = model.measure(&r.name)?;
+        let col = count_distinct_column(&m.expr)?;
+        Some((
+            GroupKey::Column {
+                table: m.table.clone(),
+                column: col,
+            },
+            r.name,
+        ))
+    };
+    let subject_of = |li: usize| -> Option<(GroupKey, Option<String>)> {
+        if let Some(key) = entity_of(li) {
+            let measure = measure_ref(model, cx, li).map(|r| r.name);
+            return Some((key, measure));
+        }
+        unit_of(li).map(|(k, m)| (k, Some(m)))
+    };
+    let money = || {
+        model
+            .default_measure()
+            .map(|m| MeasureRef {
+                name: m.name.clone(),
+                ..Default::default()
+            })
+            .ok_or_else(|| clarify::nothing(model))
+    };
+    let (measure, subject) = match (after, before) {
+        (Some(a), b) => (
+            measure_ref(model, cx, a).ok_or_else(|| clarify::nothing(model))?,
+            b.and_then(subject_of),
+        ),
+        (None, Some(b)) if entity_of(b).is_some() => (money()?, subject_of(b)),
+        (None, Some(b)) if measure_ref(model, cx, b).is_none() => (money()?, None),
+        (None, Some(b)) => {
+            let r = measure_ref(model, cx, b).ok_or_else(|| clarify::nothing(model))?;
+            let counting = model
+                .measure(&r.name)
+                .is_some_and(|m| m.format == Format::Count);
+            let money_amount = (c.start..c.after_amount).any(|x| cx.word(x) == "$");
+            match unit_of(b) {
+                Some((key, name)) if money_amount && counting => {
+                    (money()?, Some((key, Some(name))))
+                }
+                _ => (r, None),
+            }
+        }
+        (None, None) => (money()?, None),
+    };
+    let percent_measure = model
+        .measure(&measure.name)
+        .is_some_and(|m| m.format == Format::Percent && !measure.average);
+    let scale = |v: f64| {
+        if c.percent || (percent_measure && v > 1.0) {
+            v / 100.0
+        } else {
+            v
+        }
+    };
+    Ok((
+        Threshold {
+            measure,
+            cmp: c.cmp,
+            value: scale(c.value),
+            upper: c.upper.map(scale),
+        },
+        subject,
+    ))
+}
+
+/// Applies a statistic to the measure it names and decides what it is taken across.
+fn apply_stat(
+    model: &SemanticModel,
+    cx: &Ctx,
+    intent: &mut Intent,
+    sw: &stat::StatWord,
+    per_keys: &[GroupKey],
+    base_table: &str,
+) -> Result<(), NlError> {
+    let n = cx.tokens.len();
+    let mut k = sw.end;
+    while k < n && matches!(cx.word(k), "the" | "a" | "an" | "our") {
+        k += 1;
+    }
+    let mut named = cx
+        .measure_link_at(k)
+        .and_then(|li| measure_ref(model, cx, li))
+        .map(|r| r.name);
+    // "median customer spend", "median store revenue": taken across the entity named first.
+    let mut entity_over = None;
+    if let Some(li) = cx.owner.get(k).copied().flatten() {
+        let entity = cx.links[li].targets.iter().find_map(|t| match t {
+            Target::Entity(e) => Some(model.tables[*e].name.clone()),
+            _ => None,
+        });
+        let next = cx
+            .measure_link_at(cx.links[li].end)
+            .and_then(|nl| measure_ref(model, cx, nl));
+        if let (Some(e), Some(next)) = (entity, next) {
+            if let Some(own) = named.take() {
+                if own != next.name {
+                    intent.measures.retain(|m| m.name != own);
+                }
+            }
+            intent
+                .group_by
+                .retain(|g| *g != GroupKey::Entity(e.clone()));
+            if !intent.measures.iter().any(|m| m.name == next.name) {
+                intent.measures.push(next.clone());
+            }
+            named = Some(next.name);
+            entity_over = Some(entity_unit(model, &e, base_table));
+        }
+    }
+    if intent.measures.is_empty() {
+        let d = default_name(model);
+        if d.is_empty() {
+            return Err(clarify::nothing(model));
+        }
+        intent.add_measure(&d, false);
+    }
+    let mut idx = named
+        .and_then(|name| intent.measures.iter().position(|m| m.name == name))
+        .unwrap_or(0);
+    let r = &mut intent.measures[idx];
+    let Some(def) = model.measure(&r.name) else {
+        return Err(clarify::nothing(model));
+    };
+    r.stat = Some(sw.stat);
+    r.average = false;
+    // Across what: the counted thing of a ratio ("revenue per customer"), the measure's own counted thing
+    // ("order value" = revenue / orders), an entity named after "per", else the rows.
+    let over = entity_over.or_else(|| {
+        r.per
+            .as_deref()
+            .and_then(|den| model.measure(den))
+            .and_then(|d| {
+                count_distinct_column(&d.expr).map(|column| GroupKey::Column {
+                    table: d.table.clone(),
+                    column,
+                })
+            })
+            .or_else(|| {
+                (def.agg == Aggregation::Custom)
+                    .then(|| count_distinct_column(&def.expr))
+                    .flatten()
+                    .map(|column| GroupKey::Column {
+                        table: def.table.clone(),
+                        column,
+                    })
+            })
+    });
+    let over = match over {
+        Some(o) => Some(o),
+        None => match per_keys.iter().find(|g| matches!(g, GroupKey::Entity(_))) {
+            Some(GroupKey::Entity(t)) => {
+                let key = GroupKey::Entity(t.clone());
+                intent.group_by.retain(|g| g != &key);
+                Some(entity_unit(model, t, base_table))
+            }
+            _ => None,
+        },
+    };
+    // "median order value of online orders": "orders" names the unit, not a second figure.
+    if let Some(GroupKey::Column { column, .. }) = &over {
+        let keep = intent.measures[idx].name.clone();
+        let before = intent.measures.len();
+        intent.measures.retain(|m| {
+            m.name == keep
+                || m.stat.is_some()
+                || model
+                    .measure(&m.name)
+                    .and_then(|d| count_distinct_column(&d.expr))
+                    .is_none_or(|c| !c.eq_ignore_ascii_case(column))
+        });
+        if intent.measures.len() != before {
+            idx = intent
+                .measures
+                .iter()
+                .position(|m| m.name == keep)
+                .unwrap_or(0);
+        }
+    }
+    let r = &mut intent.measures[idx];
+    r.per = None;
+    if over.is_none()
+        && !matches!(
+            def.agg,
+            Aggregation::Sum | Aggregation::Avg | Aggregation::Min | Aggregation::Max
+        )
+    {
+        return Err(NlError::Clarify {
+            message: format!(
+                "A {} of {} needs something to take it across, e.g. \"{} {} per product\".",
+                sw.stat.label(),
+                def.name,
+                sw.stat.label(),
+                def.name
+            ),
+            suggestions: clarify::suggestions(model, Some(&def.name)),
+        });
+    }
+    r.over = over;
+    Ok(())
+}
+
+/// Builds the answer to an absence question: the subject's members with no matching fact rows.
+fn read_absence(
+    model: &SemanticModel,
+    cx: &Ctx,
+    mut intent: Intent,
+    cue: Cue,
+    counted: bool,
+    notes: Vec<String>,
+    ignored: Vec<String>,
+) -> Result<Reading, NlError> {
+    let before: Vec<&Link> = cx.links.iter().filter(|l| l.end <= cue.start).collect();
+    let subject = before
+        .iter()
+        .find_map(|l| {
+            l.targets.iter().find_map(|t| match t {
+                Target::Entity(e) => Some(GroupKey::Entity(model.tables[*e].name.clone())),
+                _ => None,
+            })
+        })
+        .or_else(|| {
+            before.iter().find_map(|l| {
+                l.targets.iter().find_map(|t| match t {
+                    Target::Dimension(d) if model.dimensions[*d].kind != DimensionKind::Flag => {
+                        Some(GroupKey::Dim(model.dimensions[*d].name.clone()))
+                    }
+                    _ => None,
+                })
+            })
+        })
+        .or_else(|| {
+            intent
+                .group_by
+                .iter()
+                .find(|g| matches!(g, GroupKey::Dim(_) | GroupKey::Entity(_)))
+                .cloned()
+        })
+        .ok_or_else(|| clarify::absence(model))?;
+    // Facts named after the cue: "no returns" means rows that were returned.
+    for l in cx.links.iter().filter(|l| l.start >= cue.start) {
+        for t in &l.targets {
+            if let Target::Measure(m) = t {
+                if let Some(d) = flag_in_expr(model, *m) {
+                    intent.add_filter(&model.dimensions[d].name, None, false);
+                }
+            }
+        }
+    }
+    intent.measures.clear();
+    intent.having.clear();
+    intent.group_by = vec![subject];
+    intent.shape = Shape::Missing { count: counted };
+    Ok(finish(intent, notes, ignored, false))
 }

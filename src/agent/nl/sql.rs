@@ -16,11 +16,13 @@ use sqlparser::dialect::DuckDbDialect;
 use sqlparser::parser::Parser;
 
 use crate::catalog::semantic::{
-    snake, Aggregation, DimensionKind, Format, Grain, JoinDef, MeasureDef, SemanticModel,
-    TimeDimensionDef,
+    column_noun, snake, Aggregation, DimensionKind, Format, Grain, JoinDef, MeasureDef,
+    SemanticModel, TimeDimensionDef,
 };
 
-use super::intent::{Filter, GroupKey, GrowthKind, Intent, Shape};
+use super::intent::{
+    Cmp, Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape, Stat, Threshold,
+};
 use super::time::Period;
 
 /// Why an intent could not become SQL.
@@ -38,6 +40,8 @@ pub enum BuildError {
     NoTime(String),
     #[error("catalog expression {0:?} is not valid SQL: {1}")]
     BadExpression(String, String),
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// The SQL and the display format of each output column that is a number.
@@ -78,7 +82,7 @@ const AGGREGATES: &[&str] = &[
     "sum_no_overflow",
 ];
 
-fn ident(name: &str) -> Ident {
+pub(super) fn ident(name: &str) -> Ident {
     let plain = name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -103,7 +107,7 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-fn alias_ident(name: &str) -> Ident {
+pub(super) fn alias_ident(name: &str) -> Ident {
     let plain = name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -115,11 +119,11 @@ fn alias_ident(name: &str) -> Ident {
     }
 }
 
-fn col(table: &str, column: &str) -> Expr {
+pub(super) fn col(table: &str, column: &str) -> Expr {
     Expr::CompoundIdentifier(vec![ident(table), ident(column)])
 }
 
-fn num(n: i64) -> Expr {
+pub(super) fn num(n: i64) -> Expr {
     Expr::value(Value::Number(n.to_string(), false))
 }
 
@@ -135,7 +139,7 @@ fn date(d: NaiveDate) -> Expr {
     })
 }
 
-fn bin(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
+pub(super) fn bin(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
     Expr::BinaryOp {
         left: Box::new(left),
         op,
@@ -143,7 +147,7 @@ fn bin(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
     }
 }
 
-fn and_all(mut parts: Vec<Expr>) -> Option<Expr> {
+pub(super) fn and_all(mut parts: Vec<Expr>) -> Option<Expr> {
     let first = if parts.is_empty() {
         return None;
     } else {
@@ -178,7 +182,7 @@ fn or_all(mut parts: Vec<Expr>) -> Option<Expr> {
     Some(Expr::Nested(Box::new(joined)))
 }
 
-fn func_with(name: &str, args: Vec<Expr>, distinct: bool) -> Function {
+pub(super) fn func_with(name: &str, args: Vec<Expr>, distinct: bool) -> Function {
     Function {
         name: ObjectName::from(vec![Ident::new(name)]),
         uses_odbc_syntax: false,
@@ -198,7 +202,7 @@ fn func_with(name: &str, args: Vec<Expr>, distinct: bool) -> Function {
     }
 }
 
-fn func(name: &str, args: Vec<Expr>) -> Expr {
+pub(super) fn func(name: &str, args: Vec<Expr>) -> Expr {
     Expr::Function(func_with(name, args, false))
 }
 
@@ -213,7 +217,7 @@ fn window(name: &str, arg: Expr, partition_by: Vec<Expr>, order_by: Vec<Expr>) -
     Expr::Function(f)
 }
 
-fn order(expr: Expr, asc: bool) -> OrderByExpr {
+pub(super) fn order(expr: Expr, asc: bool) -> OrderByExpr {
     OrderByExpr {
         expr,
         options: OrderByOptions {
@@ -228,7 +232,7 @@ fn order(expr: Expr, asc: bool) -> OrderByExpr {
     }
 }
 
-fn nested(e: Expr) -> Expr {
+pub(super) fn nested(e: Expr) -> Expr {
     match e {
         Expr::BinaryOp { .. } => Expr::Nested(Box::new(e)),
         other => other,
@@ -239,7 +243,7 @@ fn minus_one(e: Expr) -> Expr {
     bin(e, BinaryOperator::Minus, num(1))
 }
 
-fn parse_catalog_expr(text: &str) -> Result<Expr, BuildError> {
+pub(super) fn parse_catalog_expr(text: &str) -> Result<Expr, BuildError> {
     Parser::new(&DuckDbDialect {})
         .try_with_sql(text)
         .and_then(|mut p| p.parse_expr())
@@ -247,7 +251,7 @@ fn parse_catalog_expr(text: &str) -> Result<Expr, BuildError> {
 }
 
 /// Qualifies bare column names of a catalog expression with its table.
-fn qualify(mut e: Expr, table: &str) -> Expr {
+pub(super) fn qualify(mut e: Expr, table: &str) -> Expr {
     let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
         if let Expr::Identifier(id) = x {
             *x = Expr::CompoundIdentifier(vec![ident(table), id.clone()]);
@@ -274,7 +278,7 @@ fn conditional(mut e: Expr, cond: &Expr) -> Expr {
     e
 }
 
-fn measure_expr(m: &MeasureDef, average: bool) -> Result<Expr, BuildError> {
+pub(super) fn measure_expr(m: &MeasureDef, average: bool) -> Result<Expr, BuildError> {
     let inner = qualify(parse_catalog_expr(&m.expr)?, &m.table);
     Ok(match (m.agg, average) {
         (Aggregation::Sum, true) => func("AVG", vec![inner]),
@@ -288,7 +292,7 @@ fn measure_expr(m: &MeasureDef, average: bool) -> Result<Expr, BuildError> {
     })
 }
 
-fn skeleton() -> Result<Box<Query>, BuildError> {
+pub(super) fn skeleton() -> Result<Box<Query>, BuildError> {
     let stmt = Parser::parse_sql(&DuckDbDialect {}, "SELECT 1 FROM t")
         .map_err(|e| BuildError::BadExpression("SELECT 1 FROM t".into(), e.to_string()))?;
     match stmt.into_iter().next() {
@@ -329,13 +333,15 @@ impl Aliases {
 }
 
 /// One grouping column.
-struct KeyCol {
-    expr: Expr,
-    alias: String,
-    time: bool,
+pub(super) struct KeyCol {
+    pub(super) expr: Expr,
+    pub(super) alias: String,
+    pub(super) time: bool,
+    /// The index of the grouping key it comes from (an entity may give a key and a name column).
+    pub(super) group: usize,
 }
 
-struct Builder<'a> {
+pub(super) struct Builder<'a> {
     model: &'a SemanticModel,
     base: String,
     tables: Vec<String>,
@@ -343,7 +349,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(model: &'a SemanticModel, base: &str) -> Self {
+    pub(super) fn new(model: &'a SemanticModel, base: &str) -> Self {
         let time = model.time_for(base).or_else(|| {
             // A time dimension on a table joined from the base (a star schema's date table).
             let mut cands: Vec<&TimeDimensionDef> = model
@@ -371,7 +377,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn need(&mut self, table: &str) {
+    pub(super) fn need(&mut self, table: &str) {
         if !self.tables.iter().any(|t| t.eq_ignore_ascii_case(table)) {
             self.tables.push(table.to_string());
         }
@@ -386,7 +392,7 @@ impl<'a> Builder<'a> {
     }
 
     /// FROM clause: the base table and joins (breadth-first through the catalog's joins).
-    fn from(&self) -> Result<Vec<TableWithJoins>, BuildError> {
+    pub(super) fn from(&self) -> Result<Vec<TableWithJoins>, BuildError> {
         let sk = skeleton()?;
         let template = match &*sk.body {
             SetExpr::Select(s) => s.from.first().map(|f| f.relation.clone()),
@@ -477,7 +483,7 @@ impl<'a> Builder<'a> {
         Ok((col(&d.table, &d.column), d.column_alias(), d.table.clone()))
     }
 
-    fn filter_expr(&mut self, f: &Filter) -> Result<Expr, BuildError> {
+    pub(super) fn filter_expr(&mut self, f: &Filter) -> Result<Expr, BuildError> {
         let d = self
             .model
             .dimension(&f.dim)
@@ -504,7 +510,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The condition selecting a period, on partition columns when they can express it.
-    fn period_expr(&mut self, p: &Period) -> Result<Expr, BuildError> {
+    pub(super) fn period_expr(&mut self, p: &Period) -> Result<Expr, BuildError> {
         let td = self.time()?;
         let y = |c: &str| col(&td.table, c);
         let last = p.last_day();
@@ -613,6 +619,7 @@ impl<'a> Builder<'a> {
                     expr: ye,
                     alias: aliases.take("year", &td.table),
                     time: true,
+                    group: 0,
                 });
             }
         }
@@ -649,6 +656,7 @@ impl<'a> Builder<'a> {
             expr,
             alias: aliases.take(g.label(), &td.table),
             time: true,
+            group: 0,
         });
         Ok(out)
     }
@@ -660,15 +668,17 @@ impl<'a> Builder<'a> {
     ) -> Result<Vec<KeyCol>, BuildError> {
         let mut keys = Vec::new();
         let has_year = intent.group_by.contains(&GroupKey::Grain(Grain::Year));
-        for g in &intent.group_by {
+        for (gi, g) in intent.group_by.iter().enumerate() {
+            let plain = |expr: Expr, alias: String| KeyCol {
+                expr,
+                alias,
+                time: false,
+                group: gi,
+            };
             match g {
                 GroupKey::Dim(d) => {
                     let (e, alias, table) = self.dim_col(d)?;
-                    keys.push(KeyCol {
-                        expr: e,
-                        alias: aliases.take(&alias, &table),
-                        time: false,
-                    });
+                    keys.push(plain(e, aliases.take(&alias, &table)));
                 }
                 GroupKey::Entity(t) => {
                     let td = self
@@ -681,15 +691,22 @@ impl<'a> Builder<'a> {
                         .or_else(|| td.key.clone())
                         .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
                     self.need(&td.name);
-                    keys.push(KeyCol {
-                        expr: col(&td.name, &c),
-                        alias: aliases.take(&snake(&c), &td.name),
-                        time: false,
-                    });
+                    keys.push(plain(col(&td.name, &c), aliases.take(&snake(&c), &td.name)));
+                }
+                GroupKey::Column { table, column } => {
+                    self.need(table);
+                    keys.push(plain(
+                        col(table, column),
+                        aliases.take(&snake(column), table),
+                    ));
                 }
                 GroupKey::Grain(gr) => {
                     let with_year = !has_year && intent.shape != Shape::Compare;
-                    keys.extend(self.grain_cols(*gr, &intent.periods, with_year, aliases)?);
+                    let mut cols = self.grain_cols(*gr, &intent.periods, with_year, aliases)?;
+                    for c in &mut cols {
+                        c.group = gi;
+                    }
+                    keys.extend(cols);
                 }
             }
         }
@@ -704,6 +721,7 @@ fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildErr
             let t = intent.group_by.iter().find_map(|g| match g {
                 GroupKey::Dim(d) => model.dimension(d).map(|d| d.table.clone()),
                 GroupKey::Entity(t) => Some(t.clone()),
+                GroupKey::Column { table, .. } => Some(table.clone()),
                 GroupKey::Grain(_) => None,
             });
             t.ok_or_else(|| BuildError::UnknownDimension("(none)".into()))
@@ -727,6 +745,39 @@ pub fn build(
     intent: &Intent,
     anchor: Option<NaiveDate>,
 ) -> Result<Built, BuildError> {
+    if let Shape::Missing { count } = intent.shape {
+        return super::missing::build(model, intent, count);
+    }
+    let across = intent
+        .measures
+        .iter()
+        .any(|m| m.stat.is_some() && m.over.is_some());
+    if across || intent.shape == Shape::CountMatching {
+        return super::nested::build(model, intent, anchor);
+    }
+    let single = build_single(model, intent, anchor)?;
+    Ok(Built {
+        sql: Statement::Query(single.query).to_string(),
+        formats: single.formats,
+    })
+}
+
+/// A one-level query and what its columns are, for queries built on top of it.
+pub(super) struct Single {
+    pub(super) query: Box<Query>,
+    /// Grouping columns: (output name, whether it is a time bucket, index of its grouping key).
+    pub(super) keys: Vec<(String, bool, usize)>,
+    /// Output names of the measures, in the intent's order.
+    pub(super) measures: Vec<String>,
+    pub(super) formats: Vec<(String, Format)>,
+}
+
+/// Builds a one-level query (SELECT … GROUP BY … HAVING …) for an intent.
+pub(super) fn build_single(
+    model: &SemanticModel,
+    intent: &Intent,
+    anchor: Option<NaiveDate>,
+) -> Result<Single, BuildError> {
     let base = base_table(model, intent)?;
     let mut b = Builder::new(model, &base);
     let mut aliases = Aliases::default();
@@ -779,40 +830,23 @@ pub fn build(
     };
     let mut measures = Vec::new();
     for r in &intent.measures {
-        let m = model
-            .measure(&r.name)
-            .ok_or_else(|| BuildError::UnknownMeasure(r.name.clone()))?;
-        for t in tables_of(m) {
-            b.need(&t);
-        }
-        let mut alias = if r.average {
-            format!("avg_{}", m.column_alias())
-        } else {
-            m.column_alias()
-        };
-        let fmt = if r.average && m.format == Format::Count {
-            Format::Number
-        } else {
-            m.format
-        };
-        let mut expr = measure_expr(m, r.average)?;
-        let mut fmt = fmt;
-        if let Some(den) = &r.per {
-            let d = model
-                .measure(den)
-                .ok_or_else(|| BuildError::UnknownMeasure(den.clone()))?;
-            let de = measure_expr(d, false)?;
-            expr = bin(nested(expr), BinaryOperator::Divide, nested(de));
-            alias = format!(
-                "{alias}_per_{}",
-                crate::catalog::semantic::singularize(&d.column_alias())
-            );
-            if fmt == Format::Count {
-                fmt = Format::Number;
-            }
-        }
+        let (expr, alias, fmt, table) = measure_column(model, r)?;
+        b.need(&table);
         measures.push((expr, alias, fmt));
     }
+    let mut having = Vec::new();
+    for t in &intent.having {
+        let (expr, _, _, table) = measure_column(model, &t.measure)?;
+        b.need(&table);
+        having.push(threshold_expr(expr, t));
+    }
+    if !having.is_empty() && !matches!(intent.shape, Shape::Aggregate | Shape::Top { .. }) {
+        return Err(BuildError::Unsupported(
+            "a threshold (\"over 1M\") can only filter plain totals or rankings, not growth, shares or comparisons"
+                .into(),
+        ));
+    }
+    let mut measure_aliases = Vec::new();
     match &intent.shape {
         Shape::CountRows { table, top } => {
             let name = snake(
@@ -1077,6 +1111,11 @@ pub fn build(
                 qualify_expr = Some(b.filter_expr(f)?);
             }
         }
+        Shape::Missing { .. } | Shape::CountMatching => {
+            return Err(BuildError::Unsupported(
+                "this question needs a two-level query".into(),
+            ));
+        }
         Shape::Aggregate | Shape::Top { .. } => {
             for p in &intent.periods {
                 where_parts.push(b.period_expr(p)?);
@@ -1091,6 +1130,7 @@ pub fn build(
                     alias,
                     *fmt,
                 );
+                measure_aliases.push(a.clone());
                 first_alias.get_or_insert(a);
             }
             if let Shape::Top { n, desc } = &intent.shape {
@@ -1146,7 +1186,22 @@ pub fn build(
             s.distinct = Some(Distinct::Distinct);
         }
         s.qualify = qualify_expr;
+        s.having = and_all(having);
     }
+    order_and_limit(&mut query, order_by, limit);
+    Ok(Single {
+        query,
+        keys: keys
+            .iter()
+            .map(|k| (k.alias.clone(), k.time, k.group))
+            .collect(),
+        measures: measure_aliases,
+        formats,
+    })
+}
+
+/// Sets a query's ORDER BY (when not empty) and LIMIT (when given).
+pub(super) fn order_and_limit(query: &mut Query, order_by: Vec<OrderByExpr>, limit: Option<u32>) {
     if !order_by.is_empty() {
         query.order_by = Some(OrderBy {
             kind: OrderByKind::Expressions(order_by),
@@ -1160,13 +1215,134 @@ pub fn build(
             limit_by: vec![],
         });
     }
-    Ok(Built {
-        sql: Statement::Query(query).to_string(),
-        formats,
-    })
 }
 
-/// Tables a measure's expression reads (its own table; qualified references elsewhere are kept).
-fn tables_of(m: &MeasureDef) -> Vec<String> {
-    vec![m.table.clone()]
+/// A numeric literal for a threshold (integers without a fraction).
+pub(super) fn number(v: f64) -> Expr {
+    let text = if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    };
+    Expr::value(Value::Number(text, false))
+}
+
+/// `expr > value`, `expr BETWEEN lo AND hi`, …
+pub(super) fn threshold_expr(expr: Expr, t: &Threshold) -> Expr {
+    let op = match t.cmp {
+        Cmp::Gt => BinaryOperator::Gt,
+        Cmp::Ge => BinaryOperator::GtEq,
+        Cmp::Lt => BinaryOperator::Lt,
+        Cmp::Le => BinaryOperator::LtEq,
+        Cmp::Between => {
+            return Expr::Between {
+                expr: Box::new(expr),
+                negated: false,
+                low: Box::new(number(t.value)),
+                high: Box::new(number(t.upper.unwrap_or(t.value))),
+            }
+        }
+    };
+    bin(nested(expr), op, number(t.value))
+}
+
+/// The output name of a statistic of a measure: "median_order_value", "p90_revenue_per_customer".
+fn stat_alias(m: &MeasureDef, stat: Stat, over: Option<&GroupKey>) -> String {
+    let name = m
+        .name
+        .strip_prefix("average ")
+        .or_else(|| m.name.strip_prefix("avg "))
+        .map(snake)
+        .unwrap_or_else(|| m.column_alias());
+    let unit = match over {
+        Some(GroupKey::Column { column, .. }) if !m.name.starts_with("average ") => {
+            format!("_per_{}", snake(&column_noun(column)))
+        }
+        _ => String::new(),
+    };
+    format!("{}_{name}{unit}", stat.label())
+}
+
+/// A statistic across rows of a measure whose expression is a row value (`median(sales.discount)`).
+fn stat_over_rows(m: &MeasureDef, stat: Stat) -> Result<Expr, BuildError> {
+    if !matches!(
+        m.agg,
+        Aggregation::Sum | Aggregation::Avg | Aggregation::Min | Aggregation::Max
+    ) {
+        return Err(BuildError::Unsupported(format!(
+            "a {} of {} needs something to take it across (per order, per product)",
+            stat.label(),
+            m.name
+        )));
+    }
+    let inner = qualify(parse_catalog_expr(&m.expr)?, &m.table);
+    Ok(stat_of(inner, stat))
+}
+
+/// `median(x)` or `quantile_cont(x, p)`.
+pub(super) fn stat_of(x: Expr, stat: Stat) -> Expr {
+    match stat {
+        Stat::Median => func("median", vec![x]),
+        Stat::Percentile(_) => func("quantile_cont", vec![x, number(stat.fraction())]),
+    }
+}
+
+/// A measure as asked: its aggregate expression, output name, display format and table.
+pub(super) fn measure_column(
+    model: &SemanticModel,
+    r: &MeasureRef,
+) -> Result<(Expr, String, Format, String), BuildError> {
+    let m = model
+        .measure(&r.name)
+        .ok_or_else(|| BuildError::UnknownMeasure(r.name.clone()))?;
+    if let (Some(stat), None) = (r.stat, &r.over) {
+        let fmt = if m.format == Format::Count {
+            Format::Number
+        } else {
+            m.format
+        };
+        return Ok((
+            stat_over_rows(m, stat)?,
+            stat_alias(m, stat, None),
+            fmt,
+            m.table.clone(),
+        ));
+    }
+    let mut alias = if r.average {
+        format!("avg_{}", m.column_alias())
+    } else {
+        m.column_alias()
+    };
+    let mut fmt = if r.average && m.format == Format::Count {
+        Format::Number
+    } else {
+        m.format
+    };
+    let mut expr = measure_expr(m, r.average)?;
+    if let Some(den) = &r.per {
+        let d = model
+            .measure(den)
+            .ok_or_else(|| BuildError::UnknownMeasure(den.clone()))?;
+        let de = measure_expr(d, false)?;
+        expr = bin(nested(expr), BinaryOperator::Divide, nested(de));
+        alias = format!(
+            "{alias}_per_{}",
+            crate::catalog::semantic::singularize(&d.column_alias())
+        );
+        if fmt == Format::Count {
+            fmt = Format::Number;
+        }
+    }
+    Ok((expr, alias, fmt, m.table.clone()))
+}
+
+/// The output name of a statistic taken across `over` (for the outer query of a two-level answer).
+pub(super) fn stat_name(model: &SemanticModel, r: &MeasureRef) -> Result<String, BuildError> {
+    let m = model
+        .measure(&r.name)
+        .ok_or_else(|| BuildError::UnknownMeasure(r.name.clone()))?;
+    Ok(match r.stat {
+        Some(s) => stat_alias(m, s, r.over.as_ref()),
+        None => m.column_alias(),
+    })
 }

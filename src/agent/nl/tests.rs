@@ -696,3 +696,467 @@ proptest! {
         let _ = e.plan(&q, &NlContext::default());
     }
 }
+
+fn clarifies(q: &str) -> String {
+    match engine().plan(q, &NlContext::default()) {
+        Err(NlError::Clarify { message, .. }) => message,
+        other => panic!("{q}: expected a clarification, got {other:?}"),
+    }
+}
+
+#[test]
+fn thresholds_filter_groups_with_having() {
+    has_all(
+        "categories with revenue over 1M in 2024",
+        &[
+            "GROUP BY products.category HAVING SUM(sales.revenue) > 1000000",
+            "WHERE sales.year = 2024",
+        ],
+    );
+    has_all(
+        "stores with more than 1,500 orders",
+        &["GROUP BY stores.store_name HAVING COUNT(DISTINCT sales.order_id) > 1500"],
+    );
+    has_all(
+        "products with a margin below 20%",
+        &["HAVING (SUM(sales.revenue - sales.cost) / SUM(sales.revenue)) < 0.2"],
+    );
+    // A percent measure compares with a fraction even when the % sign is left out.
+    has_all("brands with a return rate above 5", &["> 0.05"]);
+    has_all(
+        "regions where revenue exceeded $5 million last year",
+        &["HAVING SUM(sales.revenue) > 5000000", "sales.year = 2024"],
+    );
+    has_all(
+        "customers who spent more than 2000",
+        &["GROUP BY customers.customer_name HAVING SUM(sales.revenue) > 2000"],
+    );
+    has_all(
+        "brands with between 10k and 50k units sold",
+        &["HAVING SUM(sales.quantity) BETWEEN 10000 AND 50000"],
+    );
+    has_all(
+        "subcategories with at least 500 orders",
+        &["HAVING COUNT(DISTINCT sales.order_id) >= 500"],
+    );
+    has_all(
+        "payment methods with 100k orders or more",
+        &["HAVING COUNT(DISTINCT sales.order_id) >= 100000"],
+    );
+    has_all(
+        "months in 2024 with revenue under 2.5m",
+        &[
+            "sales.month AS month",
+            "HAVING SUM(sales.revenue) < 2500000",
+        ],
+    );
+    // "at least" is no ranking and "20%" no share.
+    let s = sql("brands with at least 20k units sold");
+    assert!(!s.contains("LIMIT") && !s.contains("OVER ()"), "{s}");
+    let p = plan("categories with profit greater than 2 million in 2023");
+    assert!(
+        p.interpretation.contains("where profit > 2,000,000"),
+        "{}",
+        p.interpretation
+    );
+    // Thresholds combine with rankings.
+    has_all(
+        "top 3 stores with more than 1000 orders in 2024 by revenue",
+        &[
+            "HAVING COUNT(DISTINCT sales.order_id) > 1000",
+            "ORDER BY revenue DESC",
+            "LIMIT 3",
+        ],
+    );
+    // A year after "over" stays a year.
+    assert!(!sql("revenue growth in 2024 over 2023").contains("HAVING"));
+    assert!(clarifies("stores with more than 500 widgets").contains("widgets"));
+}
+
+#[test]
+fn counts_of_groups_that_pass_a_threshold() {
+    let p = plan("how many customers spent more than $1,500 in 2024");
+    assert_eq!(
+        p.sql,
+        "SELECT COUNT(*) AS customers FROM (SELECT sales.customer_id AS customer_id, \
+         SUM(sales.revenue) AS revenue FROM sales WHERE sales.year = 2024 \
+         GROUP BY sales.customer_id HAVING SUM(sales.revenue) > 1500) AS u"
+    );
+    has_all(
+        "how many orders had more than 5 units",
+        &[
+            "SELECT COUNT(*) AS orders FROM",
+            "GROUP BY sales.order_id HAVING SUM(sales.quantity) > 5",
+        ],
+    );
+    // What is counted can be the grouping itself.
+    has_all(
+        "how many categories had sales above 2 million in 2024",
+        &[
+            "SELECT COUNT(*) AS categories FROM (SELECT products.category",
+            "HAVING SUM(sales.revenue) > 2000000",
+        ],
+    );
+    has_all(
+        "number of stores with revenue over 1m in 2024 by region",
+        &[
+            "SELECT region AS region, COUNT(*) AS stores FROM",
+            "GROUP BY sales.store_id, sales.region HAVING SUM(sales.revenue) > 1000000",
+            "GROUP BY region",
+        ],
+    );
+}
+
+#[test]
+fn medians_and_percentiles_over_the_right_grain() {
+    // Order value: each order's value first, then the median across orders.
+    let p = plan("median order value");
+    assert_eq!(
+        p.sql,
+        "SELECT median(aov) AS median_order_value FROM (SELECT sales.order_id AS order_id, \
+         SUM(sales.revenue) / COUNT(DISTINCT sales.order_id) AS aov FROM sales \
+         GROUP BY sales.order_id) AS u"
+    );
+    assert_eq!(p.interpretation, "read as: median order value");
+    has_all(
+        "90th percentile of revenue per order",
+        &[
+            "quantile_cont(aov, 0.9) AS p90_order_value",
+            "GROUP BY sales.order_id",
+        ],
+    );
+    has_all(
+        "p95 order value in 2023",
+        &["quantile_cont(aov, 0.95)", "WHERE sales.year = 2023"],
+    );
+    has_all(
+        "median order value by channel in 2024",
+        &[
+            "SELECT channel AS channel, median(aov)",
+            "GROUP BY sales.channel, sales.order_id",
+            "GROUP BY channel",
+        ],
+    );
+    // A row-level measure: the median across rows.
+    has_all(
+        "median discount by region",
+        &[
+            "median(sales.discount) AS median_discount",
+            "GROUP BY sales.region",
+        ],
+    );
+    // Per customer, per store: each one's total first.
+    has_all(
+        "median revenue per customer in 2024",
+        &[
+            "median(revenue) AS median_revenue_per_customer",
+            "GROUP BY sales.customer_id",
+        ],
+    );
+    has_all(
+        "what's the median revenue per store",
+        &["GROUP BY sales.store_id"],
+    );
+    has_all(
+        "median units per order",
+        &["median(units)", "GROUP BY sales.order_id"],
+    );
+    // "online orders" names the unit, not a second figure.
+    let s = sql("median order value for online orders in December 2024");
+    assert!(
+        s.contains("sales.channel = 'Online'") && !s.contains("AS orders"),
+        "{s}"
+    );
+    has_all(
+        "top 3 stores by median order value",
+        &["ORDER BY median_order_value DESC", "LIMIT 3"],
+    );
+    // "customer spend": each customer's spend first.
+    has_all(
+        "median customer spend in 2023",
+        &[
+            "median(revenue) AS median_revenue_per_customer",
+            "GROUP BY sales.customer_id",
+        ],
+    );
+    // A ratio has no rows to take a median across unless told what unit.
+    assert!(clarifies("median margin").contains("median of margin"));
+    // A column the catalog has no measure for is not guessed.
+    assert!(clarifies("median unit price by category").contains("price"));
+}
+
+#[test]
+fn absence_lists_members_without_matching_sales() {
+    let p = plan("products that were never returned");
+    assert_eq!(
+        p.sql,
+        "SELECT DISTINCT products.product_id AS product_id, products.product_name AS product_name \
+         FROM products WHERE products.product_id NOT IN (SELECT products.product_id FROM sales \
+         JOIN products ON sales.product_id = products.product_id \
+         WHERE products.product_id IS NOT NULL AND sales.returned) \
+         ORDER BY product_name ASC, product_id ASC"
+    );
+    let s = sql("stores without online sales in 2024");
+    assert!(
+        s.contains("FROM stores WHERE stores.store_id NOT IN")
+            && s.contains("sales.channel = 'Online'")
+            && s.contains("sales.year = 2024")
+            && !s.contains("NOT (sales.channel"),
+        "{s}"
+    );
+    has_all(
+        "customers with no orders in 2024",
+        &[
+            "FROM customers WHERE customers.customer_id NOT IN",
+            "sales.year = 2024",
+        ],
+    );
+    has_all(
+        "how many customers did not buy anything in 2024",
+        &["SELECT COUNT(DISTINCT customers.customer_id) AS customers FROM customers"],
+    );
+    has_all(
+        "stores with no returns in January 2024",
+        &["sales.returned", "sales.month = 1"],
+    );
+    // The subject's own attributes filter the members; the rest filters the sales.
+    has_all(
+        "Gold tier customers who haven't ordered since June 2024",
+        &[
+            "WHERE customers.loyalty_tier = 'Gold' AND customers.customer_id NOT IN",
+            "sales.year = 2024 AND sales.month BETWEEN 6 AND 12",
+        ],
+    );
+    has_all(
+        "customers who never bought Electronics",
+        &["products.category = 'Electronics'", "NOT IN"],
+    );
+    has_all(
+        "which regions had no sales of Toys in Q1 2022",
+        &["SELECT DISTINCT sales.region AS region FROM sales WHERE sales.region NOT IN"],
+    );
+    // A plain negation keeps its meaning; an absence mixed with a measure is not guessed.
+    has_all("revenue without returns", &["WHERE NOT sales.returned"]);
+    clarifies("revenue from customers who never returned anything");
+}
+
+#[test]
+fn to_date_comparisons_use_the_same_days_a_year_earlier() {
+    let ctx = NlContext {
+        anchor: NaiveDate::from_ymd_opt(2024, 6, 15),
+        previous: None,
+    };
+    let ask = |q: &str| {
+        engine()
+            .plan(q, &ctx)
+            .unwrap_or_else(|e| panic!("{q}: {e:?}"))
+    };
+    let p = ask("revenue YTD vs same period last year");
+    for part in [
+        "sales.order_date >= DATE '2023-01-01' AND sales.order_date < DATE '2023-06-16'",
+        "sales.order_date >= DATE '2024-01-01' AND sales.order_date < DATE '2024-06-16'",
+        "AS revenue_ytd_2023",
+        "AS growth",
+    ] {
+        assert!(p.sql.contains(part), "{}\n missing {part}", p.sql);
+    }
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("2024-01-01 to 2024-06-15")
+                && n.contains("2023-01-01 to 2023-06-15")),
+        "{:?}",
+        p.notes
+    );
+    let p = ask("year to date growth by region");
+    assert!(
+        p.sql.contains("DATE '2023-06-16'") && p.sql.contains("GROUP BY sales.region"),
+        "{}",
+        p.sql
+    );
+    assert!(p.notes.iter().any(|n| n.contains("same dates of 2023")));
+    let s = ask("YTD orders compared with last year").sql;
+    assert!(s.contains("DATE '2023-06-16'"), "{s}");
+    let s = ask("MTD revenue vs the same period last month").sql;
+    assert!(
+        s.contains("DATE '2024-05-01'") && s.contains("DATE '2024-05-16'"),
+        "{s}"
+    );
+    // Without a to-date window, "last year" is the whole year as before.
+    let s = ask("revenue this year vs last year").sql;
+    assert!(s.contains("sales.year = 2023"), "{s}");
+}
+
+#[test]
+fn other_generalisations() {
+    has_all(
+        "what are the 3 least profitable categories in 2024",
+        &["ORDER BY profit ASC", "LIMIT 3"],
+    );
+    has_all(
+        "show me the 5 biggest brands by units",
+        &["ORDER BY units DESC", "LIMIT 5"],
+    );
+    has_all(
+        "Online vs Store revenue in 2024",
+        &[
+            "GROUP BY sales.channel",
+            "sales.channel = 'Online' OR sales.channel = 'Store'",
+        ],
+    );
+    has_all(
+        "how many distinct products were sold in 2024",
+        &["COUNT(DISTINCT sales.product_id) AS products"],
+    );
+    has_all(
+        "least sold product in 2024",
+        &[
+            "SUM(sales.quantity) AS units",
+            "ORDER BY units ASC",
+            "LIMIT 1",
+        ],
+    );
+    has_all(
+        "average revenue per store in 2024",
+        &["SUM(sales.revenue) / COUNT(DISTINCT sales.store_id) AS revenue_per_store"],
+    );
+    has_all(
+        "monthly revenue in 2024 for months above 2.6M",
+        &[
+            "sales.month AS month",
+            "HAVING SUM(sales.revenue) > 2600000",
+        ],
+    );
+    // Thousands of customers are cut to the first ten; four regions are all shown.
+    assert!(sql("which customers spent the most in 2024").ends_with("LIMIT 10"));
+    assert!(!sql("which regions had the most revenue").contains("LIMIT"));
+}
+
+#[test]
+fn inferred_flat_csv_answers_the_new_classes() {
+    let mut od = col("Order Date", "DATE", &[]);
+    od.min = Some("2022-01-01".into());
+    od.max = Some("2024-12-31".into());
+    let lake = LakeSnapshot {
+        tables: vec![TableInfo {
+            name: "superstore".into(),
+            columns: vec![
+                col("Order ID", "BIGINT", &[]),
+                od,
+                col("Customer ID", "BIGINT", &[]),
+                col("Customer Name", "VARCHAR", &[]),
+                col("Product Name", "VARCHAR", &[]),
+                col("Category", "VARCHAR", &["Furniture", "Technology"]),
+                col("Channel", "VARCHAR", &["Online", "Mobile"]),
+                col("City", "VARCHAR", &["Austin", "Boston"]),
+                col("Sales", "DOUBLE", &[]),
+                col("Quantity", "BIGINT", &[]),
+                col("Returned", "BOOLEAN", &[]),
+            ],
+            row_count: Some(10_000),
+        }],
+    };
+    let e = NlEngine::new(Arc::new(SemanticModel::infer(&lake)));
+    let s = plan_with(&e, "customers who spent more than 20000 in 2024").sql;
+    assert!(
+        s.contains(
+            "GROUP BY superstore.\"Customer Name\" HAVING SUM(superstore.\"Sales\") > 20000"
+        ),
+        "{s}"
+    );
+    let s = plan_with(&e, "how many distinct customers in 2024").sql;
+    assert!(
+        s.contains("COUNT(DISTINCT superstore.\"Customer ID\")"),
+        "{s}"
+    );
+    let s = plan_with(&e, "median order value").sql;
+    assert!(
+        s.contains("median(aov)") && s.contains("GROUP BY superstore.\"Order ID\""),
+        "{s}"
+    );
+    let s = plan_with(&e, "products that were never returned").sql;
+    assert!(
+        s.contains("SELECT DISTINCT superstore.\"Product Name\"")
+            && s.contains("NOT IN (SELECT superstore.\"Product Name\" FROM superstore WHERE")
+            && s.contains("superstore.\"Returned\""),
+        "{s}"
+    );
+    let s = plan_with(&e, "cities with no Mobile sales in 2024").sql;
+    assert!(s.contains("superstore.\"Channel\" = 'Mobile'"), "{s}");
+}
+
+#[test]
+fn star_schema_dates_come_from_the_facts_not_the_calendar() {
+    // A calendar spanning 1950–2049 keyed by day numbers; the facts use 2022–2024 only.
+    let day = |y: i32, m: u32, d: u32| {
+        (NaiveDate::from_ymd_opt(y, m, d).unwrap() - NaiveDate::from_ymd_opt(1900, 1, 1).unwrap())
+            .num_days()
+            + 2_415_021
+    };
+    let ranged = |name: &str, ty: &str, lo: String, hi: String| {
+        let mut c = col(name, ty, &[]);
+        c.min = Some(lo);
+        c.max = Some(hi);
+        c
+    };
+    let lake = LakeSnapshot {
+        tables: vec![
+            TableInfo {
+                name: "store_sales".into(),
+                columns: vec![
+                    ranged(
+                        "ss_sold_date_sk",
+                        "BIGINT",
+                        day(2022, 1, 1).to_string(),
+                        day(2024, 12, 31).to_string(),
+                    ),
+                    col("ss_store_sk", "BIGINT", &[]),
+                    col("ss_ticket_number", "BIGINT", &[]),
+                    col("ss_net_paid", "DECIMAL(7,2)", &[]),
+                ],
+                row_count: Some(1_000_000),
+            },
+            TableInfo {
+                name: "date_dim".into(),
+                columns: vec![
+                    ranged(
+                        "d_date_sk",
+                        "BIGINT",
+                        day(1950, 1, 1).to_string(),
+                        day(2049, 12, 31).to_string(),
+                    ),
+                    ranged("d_date", "DATE", "1950-01-01".into(), "2049-12-31".into()),
+                    col("d_year", "INTEGER", &[]),
+                    col("d_moy", "INTEGER", &[]),
+                ],
+                row_count: Some(36_525),
+            },
+            TableInfo {
+                name: "store".into(),
+                columns: vec![
+                    col("s_store_sk", "BIGINT", &[]),
+                    col("s_store_name", "VARCHAR", &[]),
+                ],
+                row_count: Some(12),
+            },
+        ],
+    };
+    let model = SemanticModel::infer(&lake);
+    assert_eq!(model.latest_date(), NaiveDate::from_ymd_opt(2024, 12, 31));
+    // store_sales.ss_store_sk names the store table: a foreign key, so store_sales is the only fact.
+    assert!(model
+        .table("store")
+        .is_some_and(|t| !t.fact && t.entity.is_some()));
+    let e = NlEngine::new(Arc::new(model));
+    let s = plan_with(&e, "net paid last year").sql;
+    assert!(s.contains("date_dim.d_year = 2024"), "{s}");
+    let s = plan_with(&e, "stores with more than 400 orders in 2024").sql;
+    assert!(
+        s.contains(
+            "GROUP BY store.s_store_name HAVING COUNT(DISTINCT store_sales.ss_ticket_number) > 400"
+        ),
+        "{s}"
+    );
+    let s = plan_with(&e, "median order value").sql;
+    assert!(s.contains("GROUP BY store_sales.ss_ticket_number"), "{s}");
+}

@@ -64,6 +64,10 @@ pub struct TimeParse {
     pub relative: bool,
     /// Whether a period lacked its year and got the anchor's (or a neighbour's).
     pub year_guessed: bool,
+    /// A to-date period ("YTD", "year to date", "so far this year") and the unit it runs through.
+    pub to_date: Option<(Period, &'static str)>,
+    /// Whether a comparison period ("same period last year") was aligned to the to-date window.
+    pub aligned: bool,
 }
 
 const MONTHS: [&str; 12] = [
@@ -115,6 +119,8 @@ const MONTH_ABBR: [&str; 12] = [
 /// A piece before its year is known.
 #[derive(Debug, Clone)]
 struct Piece {
+    /// What a relative piece said: the unit of a to-date window, or of a step back ("last year").
+    rel: Option<Rel>,
     /// Whether the piece carried its own year ("Mar 2024" yes, "Jan" in "Jan-Mar 2024" no).
     own_year: bool,
     start_tok: usize,
@@ -185,6 +191,11 @@ const ORDINALS: [(&str, u32); 4] = [("first", 1), ("second", 2), ("third", 3), (
 
 /// Finds all time expressions in the tokens.
 pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
+    parse_masked(tokens, anchor, &[])
+}
+
+/// Finds the time expressions, leaving alone the tokens marked in `blocked` (amounts of thresholds).
+pub fn parse_masked(tokens: &[Token], anchor: Option<NaiveDate>, blocked: &[bool]) -> TimeParse {
     let n = tokens.len();
     let mut out = TimeParse {
         consumed: vec![false; n],
@@ -198,10 +209,16 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
     let mut i = 0;
     while i < n {
         let w = t(i);
+        if blocked.get(i) == Some(&true) {
+            i += 1;
+            continue;
+        }
         // Relative expressions need the anchor.
         if let Some(a) = anchor {
-            if let Some((p, used)) = relative(tokens, i, a, &has_this) {
+            if let Some((rel, used)) = relative(tokens, i, a, &has_this) {
+                let p = rel.range;
                 pieces.push(Piece {
+                    rel: Some(rel),
                     own_year: true,
                     start_tok: i,
                     end_tok: i + used,
@@ -264,6 +281,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
                 end += 1;
             }
             pieces.push(Piece {
+                rel: None,
                 own_year: year.is_some(),
                 start_tok: i,
                 end_tok: end,
@@ -276,6 +294,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         if let Some(y) = tokens[i].year() {
             // "fiscal year 2023", "year 2023"
             pieces.push(Piece {
+                rel: None,
                 own_year: true,
                 start_tok: i,
                 end_tok: i + 1,
@@ -300,7 +319,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         }
     }
     // Merge ranges: between A and B, from A to B, A to B, A through B, A - B.
-    let mut merged: Vec<(usize, usize, Period)> = Vec::new();
+    let mut merged: Vec<(usize, usize, Period, Option<Rel>)> = Vec::new();
     let mut k = 0;
     while k < pieces.len() {
         let Some(p) = pieces[k].year.and_then(|y| pieces[k].period(y)) else {
@@ -310,6 +329,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
         let mut start_tok = pieces[k].start_tok;
         let mut end_tok = pieces[k].end_tok;
         let mut period = p;
+        let mut rel = pieces[k].rel.clone();
         if k + 1 < pieces.len() {
             let gap: Vec<&str> = (pieces[k].end_tok..pieces[k + 1].start_tok)
                 .map(t)
@@ -338,6 +358,7 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
                             label: label_range(period.start, q.end),
                         };
                         end_tok = pieces[k + 1].end_tok;
+                        rel = None;
                         k += 1;
                     }
                 }
@@ -365,14 +386,16 @@ pub fn parse(tokens: &[Token], anchor: Option<NaiveDate>) -> TimeParse {
                         end: e,
                         label: label_range(s, e),
                     };
+                    rel = None;
                     start_tok -= 1;
                 }
             }
         }
-        merged.push((start_tok, end_tok, period));
+        merged.push((start_tok, end_tok, period, rel));
         k += 1;
     }
-    for (s, e, p) in merged {
+    align_to_date(tokens, &mut merged, &mut out);
+    for (s, e, p, _) in merged {
         for c in out.consumed.iter_mut().take(e).skip(s) {
             *c = true;
         }
@@ -394,35 +417,185 @@ fn unit_of(w: &str) -> &'static str {
     }
 }
 
-/// Relative expressions at token `i`: returns the range and how many tokens it used.
+/// The first day of the month `months` after `d`'s month, on `d`'s day (clamped to the month's end).
+fn shift_months(d: NaiveDate, months: i32) -> Option<NaiveDate> {
+    let first = add_months(d.year(), d.month(), months)?;
+    let next = add_months(d.year(), d.month(), months + 1)?;
+    let last = next.pred_opt()?.day();
+    ymd(first.year(), first.month(), d.day().min(last))
+}
+
+fn to_date_label(unit: &str, start: NaiveDate) -> String {
+    match unit {
+        "month" => format!(
+            "mtd_{}_{}",
+            MONTH_ABBR[(start.month() - 1) as usize],
+            start.year()
+        ),
+        "quarter" => format!("qtd_q{}_{}", (start.month() - 1) / 3 + 1, start.year()),
+        _ => format!("ytd_{}", start.year()),
+    }
+}
+
+/// The same window one `back` unit earlier (the previous year's, month's or quarter's same days), labelled
+/// as a to-date window of `unit`.
+pub fn same_period_before(p: &Period, back: &str, unit: &str) -> Option<Period> {
+    let months = match back {
+        "month" => 1,
+        "quarter" => 3,
+        _ => 12,
+    };
+    let start = shift_months(p.start, -months)?;
+    let end = shift_months(p.end, -months)?;
+    Some(Period {
+        start,
+        end,
+        label: to_date_label(unit, start),
+    })
+}
+
+/// "YTD vs same period last year": the step back of a comparison is read as the to-date window moved back
+/// by one unit (same days), anchored like the to-date window itself.
+fn align_to_date(
+    tokens: &[Token],
+    merged: &mut [(usize, usize, Period, Option<Rel>)],
+    out: &mut TimeParse,
+) {
+    let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    let Some(k) = merged
+        .iter()
+        .position(|m| m.3.as_ref().is_some_and(|r| r.to_date.is_some()))
+    else {
+        return;
+    };
+    let unit = merged[k]
+        .3
+        .as_ref()
+        .and_then(|r| r.to_date)
+        .unwrap_or("year");
+    let mut td = merged[k].2.clone();
+    td.label = to_date_label(unit, td.start);
+    merged[k].2 = td.clone();
+    out.to_date = Some((td.clone(), unit));
+    for (j, m) in merged.iter_mut().enumerate() {
+        let Some(back) = m.3.as_ref().and_then(|r| r.back) else {
+            continue;
+        };
+        if j == k {
+            continue;
+        }
+        let Some(prev) = same_period_before(&td, back, unit) else {
+            continue;
+        };
+        m.2 = prev;
+        out.aligned = true;
+        // "the same period", "same time of"
+        let mut s = m.0;
+        while s > 0 && matches!(t(s - 1), "same" | "period" | "time" | "the" | "of" | "in") {
+            s -= 1;
+        }
+        if (s..m.0).any(|x| t(x) == "same") {
+            m.0 = s;
+        }
+    }
+}
+
+/// What a relative expression read.
+#[derive(Debug, Clone)]
+struct Rel {
+    range: (NaiveDate, NaiveDate),
+    /// The unit of a to-date window (YTD: "year").
+    to_date: Option<&'static str>,
+    /// The unit of a step back ("last year", "previous month", "a year ago").
+    back: Option<&'static str>,
+}
+
+impl Rel {
+    fn plain(range: (NaiveDate, NaiveDate)) -> Rel {
+        Rel {
+            range,
+            to_date: None,
+            back: None,
+        }
+    }
+}
+
+/// Relative expressions at token `i`: returns what they read and how many tokens they used.
 fn relative(
     tokens: &[Token],
     i: usize,
     a: NaiveDate,
     has_this: &dyn Fn(&str) -> bool,
-) -> Option<((NaiveDate, NaiveDate), usize)> {
+) -> Option<(Rel, usize)> {
     let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
     let end = a.succ_opt()?;
     let w = t(i);
     let month0 = month_start(a.year(), a.month())?;
     let q0m = (a.month() - 1) / 3 * 3 + 1;
+    let to_date = |range, unit, used| {
+        Some((
+            Rel {
+                range,
+                to_date: Some(unit),
+                back: None,
+            },
+            used,
+        ))
+    };
     match w {
-        "ytd" => return Some(((month_start(a.year(), 1)?, end), 1)),
-        "mtd" => return Some(((month0, end), 1)),
-        "qtd" => return Some(((month_start(a.year(), q0m)?, end), 1)),
-        "today" => return Some(((a, end), 1)),
-        "yesterday" => return Some(((a.pred_opt()?, a), 1)),
+        "ytd" => return to_date((month_start(a.year(), 1)?, end), "year", 1),
+        "mtd" => return to_date((month0, end), "month", 1),
+        "qtd" => return to_date((month_start(a.year(), q0m)?, end), "quarter", 1),
+        "today" => return Some((Rel::plain((a, end)), 1)),
+        "yesterday" => return Some((Rel::plain((a.pred_opt()?, a)), 1)),
         _ => {}
     }
     // year/month/quarter to date
     if t(i + 1) == "to" && t(i + 2) == "date" {
-        let s = match unit_of(w) {
-            "year" => month_start(a.year(), 1)?,
-            "month" => month0,
-            "quarter" => month_start(a.year(), q0m)?,
+        let (s, unit) = match unit_of(w) {
+            "year" => (month_start(a.year(), 1)?, "year"),
+            "month" => (month0, "month"),
+            "quarter" => (month_start(a.year(), q0m)?, "quarter"),
             _ => return None,
         };
-        return Some(((s, end), 3));
+        return to_date((s, end), unit, 3);
+    }
+    // "a year ago", "one month ago": the whole unit that far back
+    if let (Some(nn), u) = (
+        if w == "a" {
+            Some(1)
+        } else {
+            tokens.get(i).and_then(|t| t.count())
+        },
+        unit_of(t(i + 1)),
+    ) {
+        if !u.is_empty() && t(i + 2) == "ago" {
+            let n = nn as i32;
+            let range = match u {
+                "year" => (
+                    month_start(a.year() - n, 1)?,
+                    month_start(a.year() - n + 1, 1)?,
+                ),
+                "quarter" => (
+                    add_months(a.year(), q0m, -3 * n)?,
+                    add_months(a.year(), q0m, 3 - 3 * n)?,
+                ),
+                "month" => (
+                    add_months(a.year(), a.month(), -n)?,
+                    add_months(a.year(), a.month(), 1 - n)?,
+                ),
+                _ => return None,
+            };
+            let back = (n == 1).then_some(u);
+            return Some((
+                Rel {
+                    range,
+                    to_date: None,
+                    back,
+                },
+                3,
+            ));
+        }
     }
     let lead = matches!(
         w,
@@ -451,7 +624,7 @@ fn relative(
             "year" => month_start(a.year() + 1 - n, 1)?,
             _ => return None,
         };
-        return Some(((s, end), 3));
+        return Some((Rel::plain((s, end)), 3));
     }
     let unit = unit_of(t(i + 1));
     if unit.is_empty() || t(i + 1).ends_with('s') {
@@ -485,7 +658,15 @@ fn relative(
     };
     // A period that is still running ends at the anchor.
     let range = (range.0, range.1.min(end));
-    Some((range, 2))
+    let so_far =
+        (0..tokens.len()).any(|k| matches!((t(k), t(k + 1)), ("so", "far") | ("to", "date")));
+    let rel = Rel {
+        range,
+        to_date: (matches!(w, "this" | "current") && so_far && unit != "day" && unit != "week")
+            .then_some(unit),
+        back: matches!(w, "last" | "past" | "previous" | "prior").then_some(unit),
+    };
+    Some((rel, 2))
 }
 
 #[cfg(test)]
