@@ -105,6 +105,16 @@ enum CatalogAction {
         #[arg(long)]
         tls_ca: Option<PathBuf>,
     },
+    /// Prints the semantic model the server would use for a lake (a catalog file that fits it, else the
+    /// model inferred from its schema) as YAML: a starting point for a catalog file of your own.
+    Show {
+        /// Lake directory (default: the demo lake).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// TOML configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,6 +200,9 @@ fn run(cli: Cli) -> Result<()> {
                     tls_ca,
                 },
         } => catalog_refresh(&server, &user, tls_ca.as_deref()),
+        Command::Catalog {
+            action: CatalogAction::Show { data, config },
+        } => catalog_show(config, data),
         Command::User {
             action:
                 UserAction::Add {
@@ -424,6 +437,17 @@ fn load_config(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<config:
         raw.data = Some(d);
     }
     Ok(raw.build()?)
+}
+
+fn catalog_show(config: Option<PathBuf>, data: Option<PathBuf>) -> Result<()> {
+    let cfg = load_config(config, data)?;
+    let mut opts = EngineOptions::from_config(&cfg.data, &cfg);
+    opts.hot_tables_bytes = 0;
+    let engine = DuckEngine::open(&opts)
+        .with_context(|| format!("cannot open the lake in {}", cfg.data.display()))?;
+    let state = wire::ServerState::new(cfg, Arc::new(engine))?;
+    print!("{}", serde_yaml::to_string(state.nl().model())?);
+    Ok(())
 }
 
 fn ask(

@@ -378,7 +378,12 @@ fn is_ranged(t: &str) -> bool {
             | "BIGINT"
             | "SMALLINT"
             | "TINYINT"
+            | "DOUBLE"
+            | "FLOAT"
+            | "REAL"
+            | "HUGEINT"
     ) || t.starts_with("TIMESTAMP")
+        || t.starts_with("DECIMAL")
 }
 
 #[cfg(test)]

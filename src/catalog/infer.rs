@@ -1,0 +1,1624 @@
+//! Reads a semantic model off a lake that has no catalog file: which tables are facts and which describe
+//! entities, how they join, what the columns mean in words, and the business vocabulary a retail analyst
+//! uses for them. Only names, types and statistics are read; nothing here knows a particular dataset.
+//!
+//! The rules, in order:
+//! - **Names.** Table names lose role words (`dim_product` → "product", `date_dim` → "date"); column names
+//!   lose the prefix most columns of their table share (`ss_net_paid` → "net paid") and have common
+//!   abbreviations spelled out (`ext_discount_amt` → "extended discount amount").
+//! - **Keys.** A column whose last word is `id`/`sk`/`key` (or `code`/`number`/`no` naming its own table)
+//!   and that names its table is the table's key; a key-like column naming *another* table's key is a join.
+//! - **Facts** are the tables joins leave from that nothing joins to; without joins, the biggest table with
+//!   numbers. Other tables describe entities ("product"), shown by their best name column.
+//! - **Time.** A fact's order/sale date (or year/month columns), or a calendar table the facts join to.
+//! - **Measures.** Numeric non-key columns of facts are SUMs (rates are averaged); transaction ids count
+//!   orders; joined entities and other ids count distinct members; ratios an analyst expects (average order
+//!   value, margin, average selling price, days to ship) are added when their parts exist.
+//! - **Dimensions.** Text and boolean columns, named by their words, with the synonyms analysts use
+//!   ("brand name" answers to "brand", "day name" to "day of week"); same-named attributes of different
+//!   tables are told apart by their entity ("store city", "customer city").
+
+use std::collections::{HashMap, HashSet};
+
+use super::schema::{ColumnInfo, LakeSnapshot, TableInfo};
+use super::semantic::{
+    distinct_count, is_date, is_numeric, is_text, pluralize, quote_ident, singularize, words,
+    Aggregation, DimensionDef, DimensionKind, Format, Grain, JoinDef, MeasureDef, SemanticModel,
+    TableDef, TimeDimensionDef,
+};
+
+/// Words that say what role a table plays, not what it holds.
+const ROLE_WORDS: &[&str] = &[
+    "dim",
+    "dimension",
+    "fact",
+    "fct",
+    "tbl",
+    "table",
+    "vw",
+    "view",
+];
+
+/// Single letters and staging words that lead table names (`d_customer`, `f_sales`, `stg_orders`).
+const LEADING_ROLE: &[&str] = &["d", "f", "t", "stg", "raw", "src"];
+
+/// Nouns of a transaction identifier: their distinct count is the number of orders.
+const TRANSACTION_NOUNS: &[&str] = &[
+    "order",
+    "ticket",
+    "transaction",
+    "invoice",
+    "receipt",
+    "basket",
+    "cart",
+    "checkout",
+    "purchase",
+    "bill",
+];
+
+/// Words a date column of an order line carries when it is the moment of sale.
+const SALE_DATE_WORDS: &[&str] = &[
+    "order",
+    "sale",
+    "sales",
+    "sold",
+    "transaction",
+    "purchase",
+    "invoice",
+    "booking",
+    "txn",
+];
+
+/// Words of a date that is not the moment of sale.
+const OTHER_DATE_WORDS: &[&str] = &[
+    "ship",
+    "shipped",
+    "shipping",
+    "delivery",
+    "delivered",
+    "due",
+    "return",
+    "returned",
+    "birth",
+    "signup",
+    "created",
+    "updated",
+    "modified",
+    "closed",
+    "open",
+    "opened",
+    "start",
+    "end",
+    "expiry",
+    "load",
+    "loaded",
+    "etl",
+    "rec",
+];
+
+/// Grain words: never a synonym of a dimension (they group by time).
+const GRAIN_WORDS: &[&str] = &["day", "week", "month", "quarter", "year", "date", "time"];
+
+/// Last words too generic to stand for their dimension alone.
+const GENERIC_WORDS: &[&str] = &[
+    "name",
+    "type",
+    "id",
+    "code",
+    "number",
+    "key",
+    "flag",
+    "description",
+    "desc",
+    "label",
+    "title",
+    "value",
+    "text",
+    "status",
+    "group",
+    "level",
+    "indicator",
+];
+
+/// Spells out common abbreviations of column words.
+fn expand(w: &str) -> &str {
+    match w {
+        "amt" => "amount",
+        "qty" | "quant" => "quantity",
+        "ext" => "extended",
+        "cust" => "customer",
+        "addr" => "address",
+        "desc" | "descr" => "description",
+        "pct" | "perc" => "percent",
+        "avg" => "average",
+        "cnt" => "count",
+        "prod" => "product",
+        "dept" => "department",
+        "mgr" => "manager",
+        "nbr" | "num" => "number",
+        "yr" => "year",
+        "qtr" => "quarter",
+        "moy" => "month",
+        "qoy" => "quarter",
+        "dow" => "day of week",
+        "dt" => "date",
+        "cat" => "category",
+        "subcat" => "subcategory",
+        "txn" | "trx" => "transaction",
+        "disc" => "discount",
+        "rev" => "revenue",
+        "tot" => "total",
+        "emp" => "employee",
+        "loc" => "location",
+        "reg" => "region",
+        "cty" => "city",
+        "st" => "state",
+        "promo" => "promotion",
+        "mfg" | "manufact" => "manufacturer",
+        "whse" => "warehouse",
+        other => other,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    /// `…_id`, `…_sk`, `…_key`: an identifier.
+    Strong,
+    /// `…_code`, `…_number`, `…_no`: an identifier only when it names a table or a transaction.
+    Weak,
+}
+
+/// One column, read into words.
+struct Col<'a> {
+    info: &'a ColumnInfo,
+    /// Words after the table's shared prefix, as written.
+    raw: Vec<String>,
+    /// The same words with abbreviations spelled out.
+    words: Vec<String>,
+    key: Option<KeyKind>,
+}
+
+impl Col<'_> {
+    fn phrase(&self) -> String {
+        self.words.join(" ")
+    }
+
+    /// The words without the key word: `customer id` → "customer".
+    fn base(&self) -> String {
+        match self.key {
+            Some(_) => self.words[..self.words.len() - 1].join(" "),
+            None => self.phrase(),
+        }
+    }
+
+    fn last(&self) -> &str {
+        self.words.last().map(String::as_str).unwrap_or("")
+    }
+
+    fn numeric(&self) -> bool {
+        is_numeric(&self.info.data_type)
+    }
+
+    fn text(&self) -> bool {
+        is_text(&self.info.data_type)
+    }
+
+    fn date(&self) -> bool {
+        is_date(&self.info.data_type)
+    }
+
+    fn boolean(&self) -> bool {
+        self.info.data_type.to_uppercase().starts_with("BOOL")
+    }
+
+    fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    /// A year, quarter, month, week or day number column.
+    fn time_part(&self) -> Option<Grain> {
+        if !self.numeric() {
+            return None;
+        }
+        let p = self.phrase();
+        let p = p
+            .strip_prefix("calendar ")
+            .or_else(|| p.strip_prefix("cal "))
+            .unwrap_or(&p);
+        if p.contains("fiscal") {
+            return None;
+        }
+        match p {
+            "year" | "year number" | "order year" | "sales year" | "sale year" => Some(Grain::Year),
+            "quarter" | "quarter number" | "quarter of year" => Some(Grain::Quarter),
+            "month" | "month number" | "month of year" | "order month" | "sales month" => {
+                Some(Grain::Month)
+            }
+            "week" | "week number" | "week of year" => Some(Grain::Week),
+            "day" | "day of month" | "day number" => Some(Grain::Day),
+            _ => None,
+        }
+    }
+}
+
+/// One table, read into words.
+struct Tab<'a> {
+    info: &'a TableInfo,
+    /// The table's name without role words: "product" for `dim_product`.
+    noun: String,
+    /// Its singular: the entity a row describes.
+    entity: String,
+    cols: Vec<Col<'a>>,
+}
+
+impl Tab<'_> {
+    fn rows(&self) -> u64 {
+        self.info.row_count.unwrap_or(0)
+    }
+
+    fn col(&self, name: &str) -> Option<&Col<'_>> {
+        self.cols.iter().find(|c| c.name() == name)
+    }
+
+    fn has_date(&self) -> bool {
+        self.cols.iter().any(|c| c.date())
+    }
+
+    /// A date table: named like one and carrying a date or a year.
+    fn calendar(&self) -> bool {
+        let w: Vec<&str> = self.noun.split(' ').collect();
+        w.iter()
+            .any(|x| matches!(*x, "date" | "calendar" | "day" | "dates" | "days"))
+            && (self.has_date() || self.cols.iter().any(|c| c.time_part() == Some(Grain::Year)))
+    }
+}
+
+fn table_noun(name: &str) -> String {
+    let mut w = words(name);
+    while w.len() > 1
+        && (ROLE_WORDS.contains(&w[0].as_str()) || LEADING_ROLE.contains(&w[0].as_str()))
+    {
+        w.remove(0);
+    }
+    while w.len() > 1 && w.last().is_some_and(|x| ROLE_WORDS.contains(&x.as_str())) {
+        w.pop();
+    }
+    w.join(" ")
+}
+
+/// The prefix (`ss_`) shared by most columns of a table, or empty.
+fn shared_prefix(t: &TableInfo) -> String {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for c in &t.columns {
+        let lower = c.name.to_lowercase();
+        if let Some((p, rest)) = lower.split_once('_') {
+            if p.len() <= 4 && !rest.is_empty() {
+                *counts.entry(format!("{p}_")).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n * 10 >= t.columns.len() * 7 && t.columns.len() >= 2)
+        .max_by_key(|(_, n)| *n)
+        .map(|(p, _)| p)
+        .unwrap_or_default()
+}
+
+fn read_col<'a>(info: &'a ColumnInfo, prefix: &str) -> Col<'a> {
+    let lower = info.name.to_lowercase();
+    let rest = lower.strip_prefix(prefix).unwrap_or(&lower);
+    let mut raw = words(rest);
+    if raw.is_empty() {
+        raw = words(&lower);
+    }
+    let mut expanded: Vec<String> = Vec::new();
+    let n = raw.len();
+    for (i, w) in raw.iter().enumerate() {
+        let e = if i + 1 == n && n > 1 && w == "no" {
+            "number"
+        } else {
+            expand(w)
+        };
+        expanded.extend(e.split(' ').map(String::from));
+    }
+    let last = expanded.last().map(String::as_str).unwrap_or("");
+    let key = match last {
+        "id" | "sk" | "key" => Some(KeyKind::Strong),
+        "code" | "number" if expanded.len() > 1 => Some(KeyKind::Weak),
+        _ if expanded.len() == 1 && last.len() > 4 && last.ends_with("id") => {
+            // "customerid": split off the id.
+            let stem = last[..last.len() - 2].to_string();
+            expanded = vec![stem, "id".into()];
+            Some(KeyKind::Strong)
+        }
+        _ => None,
+    };
+    Col {
+        info,
+        raw,
+        words: expanded,
+        key,
+    }
+}
+
+fn read_tables(lake: &LakeSnapshot) -> Vec<Tab<'_>> {
+    lake.tables
+        .iter()
+        .map(|t| {
+            let prefix = shared_prefix(t);
+            let noun = table_noun(&t.name);
+            Tab {
+                info: t,
+                entity: singularize(&noun),
+                noun,
+                cols: t.columns.iter().map(|c| read_col(c, &prefix)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Whether `base` (a key's words without the key word) names the table.
+fn names_table(base: &str, t: &Tab<'_>) -> bool {
+    if base.is_empty() {
+        return true;
+    }
+    base == t.entity
+        || base == t.noun
+        || singularize(base) == t.entity
+        || t.entity.ends_with(&format!(" {base}"))
+        || t.entity.starts_with(&format!("{base} "))
+}
+
+/// Key candidates of each table (column names), best first.
+fn key_candidates(tabs: &[Tab<'_>]) -> Vec<Vec<String>> {
+    tabs.iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let mut c: Vec<&Col<'_>> = t
+                .cols
+                .iter()
+                .filter(|c| c.key.is_some() && !c.date() && names_table(&c.base(), t))
+                .filter(|c| {
+                    // `store_sales.ss_store_sk` names the `store` table: not this table's key.
+                    let base = c.base();
+                    base.is_empty()
+                        || !tabs.iter().enumerate().any(|(oi, o)| {
+                            oi != ti && (o.entity == base || o.noun == base) && base != t.entity
+                        })
+                })
+                .collect();
+            c.sort_by_key(|c| (c.key != Some(KeyKind::Strong), !c.numeric()));
+            c.into_iter().map(|c| c.name().to_string()).collect()
+        })
+        .collect()
+}
+
+/// How well column `c` of one table refers to key `k` of table `to` (0 = not at all).
+fn reference_score(c: &Col<'_>, k: &Col<'_>, to: &Tab<'_>) -> u32 {
+    if c.numeric() != k.numeric() || c.text() != k.text() {
+        return 0;
+    }
+    let cb = c.base();
+    let kb = if k.base().is_empty() {
+        to.entity.clone()
+    } else {
+        k.base()
+    };
+    let named = |b: &str| !b.is_empty() && (cb == b || cb.ends_with(&format!(" {b}")));
+    let words_match = if named(&kb) {
+        2
+    } else if named(&to.entity) || named(&to.noun) {
+        1
+    } else {
+        0
+    };
+    if words_match == 0 {
+        return 0;
+    }
+    let suffix = if c.last() == k.last() {
+        2
+    } else if c.key == Some(KeyKind::Strong) && k.key == Some(KeyKind::Strong) {
+        1
+    } else {
+        0
+    };
+    if suffix == 0 {
+        return 0;
+    }
+    words_match * 2 + suffix
+}
+
+fn sale_date_rank(words: &str) -> u8 {
+    let w: Vec<&str> = words.split(' ').collect();
+    if w.iter().any(|x| SALE_DATE_WORDS.contains(x)) {
+        0
+    } else if w.iter().any(|x| OTHER_DATE_WORDS.contains(x)) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Builds a model from the schema alone (see the module docs).
+pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
+    let tabs = read_tables(lake);
+    let cands = key_candidates(&tabs);
+
+    // Joins: each key-like column to the best-matching key of another table.
+    let mut joins: Vec<(usize, String, usize, String)> = Vec::new();
+    for (ti, t) in tabs.iter().enumerate() {
+        for c in t.cols.iter().filter(|c| c.key.is_some()) {
+            if cands[ti].first().is_some_and(|k| k == c.name()) {
+                continue;
+            }
+            let mut best: Option<(u32, usize, String)> = None;
+            for (oi, o) in tabs.iter().enumerate() {
+                if oi == ti {
+                    continue;
+                }
+                for kname in &cands[oi] {
+                    let Some(k) = o.col(kname) else { continue };
+                    let s = reference_score(c, k, o);
+                    if s > 0 && best.as_ref().is_none_or(|b| s > b.0) {
+                        best = Some((s, oi, kname.clone()));
+                    }
+                }
+            }
+            if let Some((_, oi, k)) = best {
+                joins.push((ti, c.name().to_string(), oi, k));
+            }
+        }
+    }
+    // Keys: the candidate other tables refer to, else the best candidate.
+    let keys: Vec<Option<String>> = cands
+        .iter()
+        .enumerate()
+        .map(|(ti, c)| {
+            joins
+                .iter()
+                .find(|j| j.2 == ti)
+                .map(|j| j.3.clone())
+                .or_else(|| c.first().cloned())
+        })
+        .collect();
+    // Facts: joins leave from them and nothing joins to them.
+    let mut fact: Vec<bool> = (0..tabs.len())
+        .map(|ti| joins.iter().any(|j| j.0 == ti) && !joins.iter().any(|j| j.2 == ti))
+        .collect();
+    if !fact.iter().any(|f| *f) {
+        let measurable = |t: &Tab<'_>| {
+            t.cols
+                .iter()
+                .any(|c| c.numeric() && c.key.is_none() && c.time_part().is_none())
+        };
+        let best = tabs
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.calendar())
+            .max_by_key(|(_, t)| (measurable(t), t.rows(), t.cols.len()))
+            .map(|(i, _)| i);
+        if let Some(i) = best {
+            fact[i] = true;
+        }
+    }
+    let calendar: Vec<bool> = tabs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| !fact[i] && t.calendar())
+        .collect();
+    // A dimension's own dates (a customer's first purchase) do not place sales in time.
+    joins.retain(|j| fact[j.0] || !calendar[j.2]);
+    joins.sort_by_key(|j| {
+        let fk = tabs[j.0].col(&j.1).map(|c| c.phrase()).unwrap_or_default();
+        (!fact[j.0], j.0, sale_date_rank(&fk))
+    });
+    let fk: HashSet<(usize, String)> = joins.iter().map(|j| (j.0, j.1.clone())).collect();
+
+    let mut model = SemanticModel {
+        name: "inferred".into(),
+        ..Default::default()
+    };
+    model.joins = joins
+        .iter()
+        .map(|(a, ac, b, bc)| JoinDef {
+            from: format!("{}.{}", tabs[*a].info.name, ac),
+            to: format!("{}.{}", tabs[*b].info.name, bc),
+        })
+        .collect();
+
+    let mut entities: Vec<Option<String>> = Vec::new();
+    for (ti, t) in tabs.iter().enumerate() {
+        let entity = (!fact[ti] && !calendar[ti]).then(|| t.entity.clone());
+        let display = entity
+            .as_ref()
+            .and_then(|_| display_column(t, &tabs, &fk, ti, keys[ti].as_deref()));
+        entities.push(entity.clone());
+        model.tables.push(TableDef {
+            name: t.info.name.clone(),
+            key: keys[ti].clone(),
+            entity: entity.clone(),
+            display,
+            display_unique: None,
+            synonyms: entity
+                .as_deref()
+                .map(|e| entity_synonyms(e, &tabs))
+                .unwrap_or_default(),
+            fact: fact[ti],
+            row_count: t.info.row_count,
+        });
+    }
+
+    // Time: the facts' sale dates, then calendars the facts join to.
+    let mut time_cols: HashSet<(usize, String)> = HashSet::new();
+    for (ti, t) in tabs.iter().enumerate() {
+        if !fact[ti] && !calendar[ti] {
+            continue;
+        }
+        let mut dates: Vec<&Col<'_>> = t.cols.iter().filter(|c| c.date()).collect();
+        dates.sort_by_key(|c| sale_date_rank(&c.phrase()));
+        let date = dates.first().copied();
+        let part = |g: Grain| t.cols.iter().find(|c| c.time_part() == Some(g));
+        let (year, month) = (part(Grain::Year), part(Grain::Month));
+        if date.is_none() && year.is_none() {
+            continue;
+        }
+        if calendar[ti] && !joins.iter().any(|j| j.2 == ti && fact[j.0]) {
+            continue;
+        }
+        for c in [date, year, month, part(Grain::Quarter)]
+            .into_iter()
+            .flatten()
+        {
+            time_cols.insert((ti, c.name().to_string()));
+        }
+        model.time_dimensions.push(TimeDimensionDef {
+            name: date.map(|c| c.phrase()).unwrap_or_else(|| "date".into()),
+            table: t.info.name.clone(),
+            column: date.map(|c| c.name().to_string()),
+            year_column: year.map(|c| c.name().to_string()),
+            month_column: month.map(|c| c.name().to_string()),
+            grains: vec![
+                Grain::Day,
+                Grain::Week,
+                Grain::Month,
+                Grain::Quarter,
+                Grain::Year,
+            ],
+            synonyms: Vec::new(),
+            min: None,
+            max: None,
+        });
+        if fact[ti] {
+            if let (Some(sold), Some(shipped)) = (
+                date,
+                dates.iter().find(|c| {
+                    c.words
+                        .iter()
+                        .any(|w| w.starts_with("ship") || w.starts_with("deliver"))
+                }),
+            ) {
+                model
+                    .measures
+                    .push(days_to_ship(&t.info.name, sold, shipped));
+            }
+        }
+    }
+
+    for (ti, t) in tabs.iter().enumerate() {
+        if fact[ti] {
+            fact_measures(&mut model, t, ti, &fk, &time_cols, keys[ti].as_deref());
+        }
+    }
+    // Counts of the entities the facts join to.
+    for (a, ac, b, _) in &joins {
+        if !fact[*a] {
+            continue;
+        }
+        let Some(entity) = &entities[*b] else {
+            continue;
+        };
+        let plural = pluralize(entity);
+        if model.measures.iter().any(|m| m.name == plural) {
+            continue;
+        }
+        let mut m = distinct_count(&plural, &tabs[*a].info.name, ac, false);
+        m.synonyms = vec![
+            format!("number of {plural}"),
+            format!("distinct {plural}"),
+            format!("unique {plural}"),
+        ];
+        model.measures.push(m);
+    }
+    headline_synonyms(&mut model);
+    derived_measures(&mut model);
+
+    for (ti, t) in tabs.iter().enumerate() {
+        for c in &t.cols {
+            if let Some(d) = dimension(t, c, ti, fact[ti], &fk, &time_cols, keys[ti].as_deref()) {
+                model.dimensions.push(d);
+            }
+        }
+    }
+    name_dimensions(&mut model, &tabs);
+    model.default_metric = model
+        .measures
+        .iter()
+        .find(|m| m.synonyms.iter().any(|s| s == "revenue"))
+        .or_else(|| {
+            model
+                .measures
+                .iter()
+                .find(|m| m.format == Format::Currency && m.agg == Aggregation::Sum)
+        })
+        .or_else(|| model.measures.iter().find(|m| m.agg == Aggregation::Sum))
+        .or_else(|| model.measures.first())
+        .map(|m| m.name.clone());
+    model.enrich(lake);
+    model
+}
+
+/// The column that names one row of an entity table.
+fn display_column(
+    t: &Tab<'_>,
+    tabs: &[Tab<'_>],
+    fk: &HashSet<(usize, String)>,
+    ti: usize,
+    key: Option<&str>,
+) -> Option<String> {
+    let rows = t.rows().max(1);
+    let unique = |c: &Col<'_>| c.info.distinct_count.is_some_and(|d| d * 10 >= rows * 9);
+    let head = t.entity.rsplit(' ').next().unwrap_or(&t.entity).to_string();
+    let mut nouns: Vec<String> = entity_synonyms(&t.entity, tabs);
+    nouns.push(head.clone());
+    nouns.extend(t.noun.split(' ').map(String::from));
+    let mut best: Option<(i32, &Col<'_>)> = None;
+    for c in &t.cols {
+        if !c.text() || fk.contains(&(ti, c.name().to_string())) || Some(c.name()) == key {
+            continue;
+        }
+        let p = c.phrase();
+        let last = c.last();
+        let naming = matches!(last, "name" | "label" | "title")
+            || matches!(last, "description")
+            || p == "full name";
+        if !naming {
+            continue;
+        }
+        if matches!(
+            p.as_str(),
+            "first name" | "last name" | "middle name" | "user name"
+        ) {
+            continue;
+        }
+        let mut score = 0;
+        if matches!(last, "name" | "label" | "title") {
+            score += 3;
+        } else {
+            score += 1;
+        }
+        if c.words.iter().any(|w| nouns.contains(w)) || c.words.len() == 1 || p == "full name" {
+            score += 4;
+        }
+        if unique(c) {
+            score += 2;
+        } else if c
+            .info
+            .distinct_count
+            .is_some_and(|d| d * 2 < rows && rows > 20)
+        {
+            score -= 4;
+        }
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, c));
+        }
+    }
+    if let Some((s, c)) = best {
+        if s > 0 {
+            return Some(c.name().to_string());
+        }
+    }
+    // No name: a readable identifier (a customer number, a SKU code).
+    t.cols
+        .iter()
+        .find(|c| {
+            c.text() && c.key.is_some() && unique(c) && !fk.contains(&(ti, c.name().to_string()))
+        })
+        .or_else(|| {
+            t.cols
+                .iter()
+                .find(|c| c.text() && c.key.is_some() && !fk.contains(&(ti, c.name().to_string())))
+        })
+        .map(|c| c.name().to_string())
+        .or_else(|| best.map(|(_, c)| c.name().to_string()))
+}
+
+/// Retail words for an entity, unless another table already is that noun.
+fn entity_synonyms(entity: &str, tabs: &[Tab<'_>]) -> Vec<String> {
+    let head = entity.rsplit(' ').next().unwrap_or(entity);
+    let group: &[&str] = match head {
+        "item" | "product" | "sku" | "article" => &["product", "item", "sku", "article"],
+        "customer" | "client" | "buyer" | "shopper" | "member" => {
+            &["customer", "client", "buyer", "shopper"]
+        }
+        "store" | "shop" | "branch" | "outlet" => &["store", "shop", "branch", "outlet"],
+        "promotion" | "campaign" => &["promotion", "promo", "campaign"],
+        "supplier" | "vendor" => &["supplier", "vendor"],
+        "employee" | "staff" | "salesperson" => &["employee", "staff", "salesperson"],
+        _ => &[],
+    };
+    let mut out: Vec<String> = Vec::new();
+    if entity.contains(' ') && !tabs.iter().any(|t| t.entity == head) {
+        out.push(head.to_string());
+    }
+    for w in group {
+        if *w != entity && !tabs.iter().any(|t| t.entity == *w) {
+            out.push((*w).to_string());
+        }
+    }
+    out
+}
+
+fn days_to_ship(table: &str, sold: &Col<'_>, shipped: &Col<'_>) -> MeasureDef {
+    MeasureDef {
+        name: "days to ship".into(),
+        table: table.to_string(),
+        expr: format!(
+            "AVG(date_diff('day', {}, {}))",
+            quote_ident(sold.name()),
+            quote_ident(shipped.name())
+        ),
+        agg: Aggregation::Custom,
+        synonyms: [
+            "shipping time",
+            "ship time",
+            "time to ship",
+            "delivery time",
+            "days to deliver",
+            "lead time",
+            "shipping days",
+            "days to shipment",
+            "shipping delay",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        format: Format::Number,
+        alias: Some("avg_days_to_ship".into()),
+        description: Some(format!(
+            "average days from {} to {}",
+            sold.phrase(),
+            shipped.phrase()
+        )),
+        implicit: false,
+    }
+}
+
+fn guess_format(name: &str, rate: bool) -> Format {
+    let money = [
+        "revenue", "sales", "amount", "price", "cost", "profit", "paid", "spend", "value",
+        "income", "tax", "total", "margin", "fee", "charge", "sale",
+    ];
+    let counts = ["quantity", "units", "count", "unit", "items", "pieces"];
+    let w: Vec<&str> = name.split(' ').collect();
+    if rate {
+        Format::Percent
+    } else if w.iter().any(|x| money.contains(x)) {
+        Format::Currency
+    } else if w.iter().any(|x| counts.contains(x)) {
+        Format::Count
+    } else {
+        Format::Number
+    }
+}
+
+/// A share-like column (`discount` between 0 and 1, `tax_pct`): averaged, not summed.
+fn is_rate(c: &Col<'_>) -> bool {
+    let w = &c.words;
+    if w.iter().any(|x| {
+        matches!(
+            x.as_str(),
+            "percent" | "rate" | "ratio" | "share" | "percentage"
+        )
+    }) {
+        return true;
+    }
+    let max = c
+        .info
+        .max
+        .as_deref()
+        .and_then(|s| s.trim().parse::<f64>().ok());
+    w.iter().any(|x| x == "discount")
+        && !w.iter().any(|x| x == "amount")
+        && max.is_some_and(|m| m <= 1.0)
+}
+
+fn fact_measures(
+    model: &mut SemanticModel,
+    t: &Tab<'_>,
+    ti: usize,
+    fk: &HashSet<(usize, String)>,
+    time_cols: &HashSet<(usize, String)>,
+    key: Option<&str>,
+) {
+    let table = &t.info.name;
+    for c in &t.cols {
+        let own = (ti, c.name().to_string());
+        if !c.numeric() || c.key.is_some() || fk.contains(&own) || time_cols.contains(&own) {
+            continue;
+        }
+        if c.time_part().is_some() || c.info.partition {
+            continue;
+        }
+        let name = c.phrase();
+        let rate = is_rate(c);
+        let raw = c.raw.join(" ");
+        model.measures.push(MeasureDef {
+            name: name.clone(),
+            table: table.clone(),
+            expr: quote_ident(c.name()),
+            agg: if rate {
+                Aggregation::Avg
+            } else {
+                Aggregation::Sum
+            },
+            synonyms: if raw != name { vec![raw] } else { Vec::new() },
+            format: guess_format(&name, rate),
+            alias: None,
+            description: None,
+            implicit: false,
+        });
+    }
+    // Orders: the distinct count of a transaction id.
+    for c in &t.cols {
+        let noun = c.base().rsplit(' ').next().unwrap_or("").to_string();
+        if c.key.is_none()
+            || !TRANSACTION_NOUNS.contains(&noun.as_str())
+            || fk.contains(&(ti, c.name().to_string()))
+            || model.measures.iter().any(|m| m.name == "orders")
+        {
+            continue;
+        }
+        let mut m = distinct_count("orders", table, c.name(), false);
+        m.synonyms = [
+            "transactions",
+            "purchases",
+            "baskets",
+            "tickets",
+            "invoices",
+            "receipts",
+            "order count",
+            "number of orders",
+            "number of transactions",
+            "transaction count",
+            "orders placed",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        model.measures.push(m);
+    }
+    // Other identifiers of a flat table: "Customer ID" counts customers.
+    for c in &t.cols {
+        let own = (ti, c.name().to_string());
+        let base = c.base();
+        let noun = base.rsplit(' ').next().unwrap_or("");
+        if c.key != Some(KeyKind::Strong)
+            || base.is_empty()
+            || fk.contains(&own)
+            || Some(c.name()) == key && !TRANSACTION_NOUNS.contains(&noun)
+            || TRANSACTION_NOUNS.contains(&noun)
+            || matches!(
+                noun,
+                "row" | "line" | "record" | "sequence" | "entry" | "sales"
+            )
+        {
+            continue;
+        }
+        let plural = pluralize(&base);
+        if model.measures.iter().any(|m| m.name == plural) {
+            continue;
+        }
+        let mut m = distinct_count(&plural, table, c.name(), false);
+        m.synonyms = vec![
+            format!("number of {plural}"),
+            format!("distinct {plural}"),
+            format!("unique {plural}"),
+        ];
+        model.measures.push(m);
+    }
+    model.measures.push(MeasureDef {
+        name: "row count".into(),
+        table: table.clone(),
+        expr: "COUNT(*)".into(),
+        agg: Aggregation::Custom,
+        synonyms: [
+            "rows",
+            "records",
+            "lines",
+            "line items",
+            "number of rows",
+            "order lines",
+            "sales lines",
+            "number of lines",
+            "line count",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        format: Format::Count,
+        alias: Some("row_count".into()),
+        description: None,
+        implicit: false,
+    });
+}
+
+/// The first SUM measure (in pattern order) whose name holds all words of a pattern; names with "cost",
+/// "tax", "discount", "list" or "wholesale" only match patterns naming them.
+fn best_measure(measures: &[MeasureDef], patterns: &[&[&str]]) -> Option<usize> {
+    for p in patterns {
+        let found = measures.iter().position(|m| {
+            let w: Vec<&str> = m.name.split(' ').collect();
+            let excluded = [
+                "cost",
+                "tax",
+                "discount",
+                "list",
+                "wholesale",
+                "coupon",
+                "price",
+                "shipping",
+            ];
+            m.agg == Aggregation::Sum
+                && p.iter().all(|x| w.contains(x))
+                && excluded.iter().all(|x| p.contains(x) || !w.contains(x))
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+fn add_synonyms(m: &mut MeasureDef, words: &[&str]) {
+    for s in words {
+        if *s != m.name && !m.synonyms.iter().any(|x| x == s) {
+            m.synonyms.push((*s).to_string());
+        }
+    }
+}
+
+/// Business words for the headline money, quantity and profit measures, and last-word synonyms ("net
+/// profit" answers to "profit" when no other measure ends in that word).
+fn headline_synonyms(model: &mut SemanticModel) {
+    let lasts: Vec<String> = model
+        .measures
+        .iter()
+        .map(|m| m.name.rsplit(' ').next().unwrap_or("").to_string())
+        .collect();
+    for (i, m) in model.measures.iter_mut().enumerate() {
+        let last = &lasts[i];
+        let unique = lasts.iter().filter(|l| *l == last).count() == 1;
+        if m.name.contains(' ')
+            && unique
+            && last.len() > 2
+            && m.agg == Aggregation::Sum
+            && !GENERIC_WORDS.contains(&last.as_str())
+        {
+            m.synonyms.push(last.clone());
+        }
+    }
+    let money = best_measure(
+        &model.measures,
+        &[
+            &["revenue"],
+            &["net", "sales"],
+            &["sales", "amount"],
+            &["net", "amount"],
+            &["net", "paid"],
+            &["sales"],
+            &["sale", "amount"],
+            &["amount"],
+            &["total"],
+            &["paid"],
+            &["extended", "sales", "price"],
+            &["sales", "price"],
+        ],
+    );
+    if let Some(i) = money {
+        let m = &mut model.measures[i];
+        add_synonyms(
+            m,
+            &[
+                "revenue",
+                "sales",
+                "turnover",
+                "total sales",
+                "spend",
+                "income",
+                "total spend",
+                "amount spent",
+                "sales amount",
+                "sales value",
+                "takings",
+            ],
+        );
+        if m.name.split(' ').any(|w| w == "net") {
+            add_synonyms(m, &["net sales", "net revenue"]);
+        }
+    }
+    let quantity = best_measure(
+        &model.measures,
+        &[&["quantity"], &["units"], &["unit"], &["items"]],
+    );
+    if let Some(i) = quantity {
+        add_synonyms(
+            &mut model.measures[i],
+            &[
+                "units",
+                "units sold",
+                "quantity sold",
+                "items sold",
+                "volume",
+                "unit sales",
+                "quantity",
+                "pieces sold",
+            ],
+        );
+    }
+    let profits: Vec<usize> = (0..model.measures.len())
+        .filter(|&i| {
+            let m = &model.measures[i];
+            m.agg == Aggregation::Sum && m.name.split(' ').any(|w| w == "profit")
+        })
+        .collect();
+    if profits.len() == 1 {
+        add_synonyms(
+            &mut model.measures[profits[0]],
+            &["profit", "profits", "earnings"],
+        );
+    } else if profits.is_empty() {
+        // A gross margin amount is the profit when nothing is called profit.
+        if let Some(i) = model.measures.iter().position(|m| {
+            m.agg == Aggregation::Sum
+                && m.name.split(' ').any(|w| w == "margin")
+                && m.format == Format::Currency
+        }) {
+            add_synonyms(
+                &mut model.measures[i],
+                &["profit", "profits", "earnings", "margin amount"],
+            );
+        }
+    }
+}
+
+/// Ratios analysts expect, from measures that exist: average order value, margin, average selling price.
+fn derived_measures(model: &mut SemanticModel) {
+    let money = model
+        .measures
+        .iter()
+        .find(|m| m.synonyms.iter().any(|s| s == "revenue"))
+        .cloned();
+    let Some(money) = money else { return };
+    let sum = |m: &MeasureDef| format!("SUM({})", m.expr);
+    let custom = |name: &str, expr: String, format: Format, syn: &[&str], alias: &str| MeasureDef {
+        name: name.into(),
+        table: money.table.clone(),
+        expr,
+        agg: Aggregation::Custom,
+        synonyms: syn.iter().map(|s| s.to_string()).collect(),
+        format,
+        alias: Some(alias.into()),
+        description: None,
+        implicit: false,
+    };
+    if let Some(orders) = model
+        .measures
+        .iter()
+        .find(|m| m.name == "orders" && m.table == money.table)
+        .cloned()
+    {
+        if model.measure("average order value").is_none() {
+            let m = custom(
+                "average order value",
+                format!("{} / {}", sum(&money), orders.expr),
+                money.format,
+                &[
+                    "aov",
+                    "order value",
+                    "avg order value",
+                    "average order size",
+                    "average basket",
+                    "average basket size",
+                    "average basket value",
+                    "basket size",
+                    "basket value",
+                    "average transaction value",
+                    "average ticket",
+                    "average ticket size",
+                    "revenue per order",
+                    "sales per order",
+                    "average order",
+                    "mean order value",
+                ],
+                "aov",
+            );
+            model.measures.push(m);
+        }
+    }
+    let profit = model
+        .measures
+        .iter()
+        .find(|m| {
+            (m.name == "profit" || m.synonyms.iter().any(|s| s == "profit"))
+                && m.table == money.table
+        })
+        .cloned();
+    if let Some(p) = profit {
+        let bare_margin = !model
+            .measures
+            .iter()
+            .any(|m| m.name.split(' ').any(|w| w == "margin"));
+        let mut syn = vec![
+            "margin rate",
+            "margin percent",
+            "margin percentage",
+            "margin ratio",
+            "profitability",
+            "profit rate",
+            "profit percentage",
+            "margin pct",
+            "profit margin percentage",
+        ];
+        if bare_margin {
+            syn.extend(["margin", "gross margin", "margins"]);
+        }
+        let name = if bare_margin {
+            "profit margin"
+        } else {
+            "margin rate"
+        };
+        let mut m = custom(
+            name,
+            format!("{} / {}", sum(&p), sum(&money)),
+            Format::Percent,
+            &syn,
+            "margin",
+        );
+        if !bare_margin {
+            m.synonyms.push("profit margin".into());
+        }
+        model.measures.push(m);
+    }
+    let quantity = model
+        .measures
+        .iter()
+        .find(|m| m.synonyms.iter().any(|s| s == "units sold") && m.table == money.table)
+        .cloned();
+    let has_price = model
+        .measures
+        .iter()
+        .any(|m| m.name.split(' ').any(|w| w == "price"));
+    if let (Some(q), false) = (quantity, has_price) {
+        let m = custom(
+            "average selling price",
+            format!("{} / {}", sum(&money), sum(&q)),
+            money.format,
+            &[
+                "asp",
+                "average price",
+                "average unit price",
+                "price per unit",
+                "average price per unit",
+                "revenue per unit",
+                "sales per unit",
+                "unit price",
+            ],
+            "avg_price",
+        );
+        model.measures.push(m);
+    }
+}
+
+fn dimension(
+    t: &Tab<'_>,
+    c: &Col<'_>,
+    ti: usize,
+    is_fact: bool,
+    fk: &HashSet<(usize, String)>,
+    time_cols: &HashSet<(usize, String)>,
+    key: Option<&str>,
+) -> Option<DimensionDef> {
+    let own = (ti, c.name().to_string());
+    if fk.contains(&own) || time_cols.contains(&own) || Some(c.name()) == key || c.date() {
+        return None;
+    }
+    let mut name_words: Vec<String> = c.words.clone();
+    if c.boolean() {
+        if name_words.len() > 1 && matches!(name_words[0].as_str(), "is" | "has" | "was" | "flag") {
+            name_words.remove(0);
+        }
+        let name = name_words.join(" ");
+        return Some(DimensionDef {
+            name: name.clone(),
+            table: t.info.name.clone(),
+            column: c.name().to_string(),
+            kind: DimensionKind::Flag,
+            synonyms: if c.phrase() != name {
+                vec![c.phrase()]
+            } else {
+                Vec::new()
+            },
+            values: Vec::new(),
+            alias: None,
+        });
+    }
+    if !c.text() {
+        return None;
+    }
+    let low_card =
+        !c.info.sample_values.is_empty() || c.info.distinct_count.is_some_and(|n| n <= 200);
+    let named = matches!(c.last(), "name" | "description" | "label" | "title");
+    if c.key == Some(KeyKind::Strong) && !low_card && is_fact {
+        return None;
+    }
+    if is_fact && !low_card && !named {
+        return None;
+    }
+    let name = c.phrase();
+    let raw = c.raw.join(" ");
+    Some(DimensionDef {
+        name: name.clone(),
+        table: t.info.name.clone(),
+        column: c.name().to_string(),
+        kind: if low_card {
+            DimensionKind::Category
+        } else {
+            DimensionKind::Text
+        },
+        synonyms: if raw != name { vec![raw] } else { Vec::new() },
+        values: Vec::new(),
+        alias: None,
+    })
+}
+
+/// Unique names and analysts' synonyms for the dimensions.
+fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
+    let entity_of = |table: &str| -> Option<String> {
+        model
+            .tables
+            .iter()
+            .find(|t| t.name == table)
+            .and_then(|t| t.entity.clone())
+    };
+    let rows_of = |table: &str| -> u64 {
+        tabs.iter()
+            .find(|t| t.info.name == table)
+            .map(|t| t.rows())
+            .unwrap_or(u64::MAX)
+    };
+    let fact_of = |table: &str| model.table(table).is_some_and(|t| t.fact);
+    // Same-named attributes of different tables: "store city", "customer city"; the bare name stays with
+    // the facts' own column, else with the smallest table (where sales are placed: a store, a region).
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, d) in model.dimensions.iter().enumerate() {
+        by_name.entry(d.name.clone()).or_default().push(i);
+    }
+    let mut renames: Vec<(usize, String, bool)> = Vec::new();
+    for (name, idx) in &by_name {
+        if idx.len() < 2 {
+            continue;
+        }
+        let keeper = *idx
+            .iter()
+            .min_by_key(|&&i| {
+                let t = &model.dimensions[i].table;
+                (!fact_of(t), rows_of(t))
+            })
+            .unwrap_or(&idx[0]);
+        for &i in idx {
+            let t = model.dimensions[i].table.clone();
+            let qualified = match entity_of(&t) {
+                Some(e) if !name.starts_with(&e) => format!("{e} {name}"),
+                _ => format!("{} {name}", words(&t).join(" ")),
+            };
+            renames.push((i, qualified, i == keeper));
+        }
+    }
+    for (i, new, keeper) in renames {
+        let d = &mut model.dimensions[i];
+        let old = std::mem::replace(&mut d.name, new);
+        if keeper {
+            d.synonyms.push(old);
+        }
+    }
+    // Synonyms: "brand name" → "brand"; "store format" → "format"; "day name" → "day of week".
+    let taken: HashSet<String> = model
+        .dimensions
+        .iter()
+        .map(|d| d.name.clone())
+        .chain(model.measures.iter().map(|m| m.name.clone()))
+        .chain(model.tables.iter().filter_map(|t| t.entity.clone()))
+        .collect();
+    let mut lasts: HashMap<String, usize> = HashMap::new();
+    for d in &model.dimensions {
+        if let Some(l) = d.name.rsplit(' ').next() {
+            *lasts.entry(l.to_string()).or_default() += 1;
+        }
+    }
+    let mut heads: HashMap<String, usize> = HashMap::new();
+    let head_of = |name: &str| -> Option<String> {
+        let (h, last) = name.rsplit_once(' ')?;
+        matches!(
+            last,
+            "name" | "description" | "label" | "title" | "code" | "type" | "desc"
+        )
+        .then(|| h.to_string())
+    };
+    for d in &model.dimensions {
+        if let Some(h) = head_of(&d.name) {
+            *heads.entry(h).or_default() += 1;
+        }
+    }
+    for d in &mut model.dimensions {
+        let entity = entity_of(&d.table);
+        let mut syn: Vec<String> = Vec::new();
+        if let Some(h) = head_of(&d.name) {
+            let is_entity = entity.as_deref() == Some(h.as_str())
+                || entity.as_deref().is_some_and(|e| {
+                    h.ends_with(&format!(" {e}")) || e.ends_with(&format!(" {h}"))
+                });
+            if !is_entity
+                && heads.get(&h) == Some(&1)
+                && !taken.contains(&h)
+                && !GRAIN_WORDS.contains(&h.as_str())
+            {
+                syn.push(h.clone());
+                if let Some(e) = &entity {
+                    if !h.starts_with(e.as_str()) {
+                        syn.push(format!("{e} {h}"));
+                    }
+                }
+            }
+        }
+        if let Some((first, rest)) = d.name.split_once(' ') {
+            // The entity's own attribute: "store format" is the store's "format".
+            if entity.as_deref().is_some_and(|e| e == first)
+                && !taken.contains(rest)
+                && !GRAIN_WORDS.contains(&rest)
+                && !GENERIC_WORDS.contains(&rest)
+            {
+                syn.push(rest.to_string());
+            }
+        }
+        let last = d.name.rsplit(' ').next().unwrap_or("").to_string();
+        if d.name.contains(' ')
+            && lasts.get(&last) == Some(&1)
+            && !taken.contains(&last)
+            && !GRAIN_WORDS.contains(&last.as_str())
+            && !GENERIC_WORDS.contains(&last.as_str())
+            && last.len() > 2
+        {
+            syn.push(last.clone());
+        }
+        let w: Vec<&str> = d.name.split(' ').collect();
+        if w.contains(&"day")
+            && (w.contains(&"name") || w.contains(&"week"))
+            && !w.contains(&"month")
+        {
+            syn.extend(
+                [
+                    "day of week",
+                    "day of the week",
+                    "weekday",
+                    "week day",
+                    "dow",
+                    "weekday name",
+                ]
+                .iter()
+                .map(|s| s.to_string()),
+            );
+        }
+        syn.extend(
+            super::semantic::dimension_synonyms(&d.name)
+                .into_iter()
+                .filter(|s| !taken.contains(s)),
+        );
+        for s in syn {
+            if s != d.name && !d.synonyms.contains(&s) {
+                d.synonyms.push(s);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, ty: &str, values: &[&str]) -> ColumnInfo {
+        ColumnInfo {
+            name: name.into(),
+            data_type: ty.into(),
+            distinct_count: (!values.is_empty()).then_some(values.len() as u64),
+            sample_values: values.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn table(name: &str, rows: u64, columns: Vec<ColumnInfo>) -> TableInfo {
+        TableInfo {
+            name: name.into(),
+            columns,
+            row_count: Some(rows),
+        }
+    }
+
+    #[test]
+    fn reads_a_kimball_star_with_role_prefixes() {
+        let mut label = col("store_label", "VARCHAR", &[]);
+        label.distinct_count = Some(40);
+        let lake = LakeSnapshot {
+            tables: vec![
+                table(
+                    "fact_sales",
+                    1000,
+                    vec![
+                        col("fs_sales_key", "BIGINT", &[]),
+                        col("fs_date_key", "INTEGER", &[]),
+                        col("fs_store_key", "INTEGER", &[]),
+                        col("fs_transaction_no", "BIGINT", &[]),
+                        col("fs_net_amount", "DECIMAL(12,2)", &[]),
+                        col("fs_discount_amount", "DECIMAL(12,2)", &[]),
+                        col("fs_gross_margin", "DECIMAL(12,2)", &[]),
+                    ],
+                ),
+                table(
+                    "dim_date",
+                    2557,
+                    vec![
+                        col("date_key", "INTEGER", &[]),
+                        col("full_date", "DATE", &[]),
+                        col("calendar_year", "INTEGER", &[]),
+                        col("calendar_quarter", "INTEGER", &[]),
+                        col("month_number", "INTEGER", &[]),
+                        col("day_of_week_name", "VARCHAR", &["Monday", "Sunday"]),
+                    ],
+                ),
+                table(
+                    "dim_store",
+                    40,
+                    vec![
+                        col("store_key", "INTEGER", &[]),
+                        label,
+                        col("city_name", "VARCHAR", &["Austin", "Boston"]),
+                        col("state_code", "VARCHAR", &["TX", "MA"]),
+                        col("store_format", "VARCHAR", &["Express", "Supermarket"]),
+                    ],
+                ),
+            ],
+        };
+        let m = infer(&lake);
+        let store = m.table("dim_store").unwrap();
+        assert_eq!(store.entity.as_deref(), Some("store"));
+        assert_eq!(store.display.as_deref(), Some("store_label"));
+        assert!(m.table("fact_sales").is_some_and(|t| t.fact));
+        assert!(m.table("dim_date").is_some_and(|t| t.entity.is_none()));
+        let td = &m.time_dimensions[0];
+        assert_eq!(td.table, "dim_date");
+        assert_eq!(td.year_column.as_deref(), Some("calendar_year"));
+        assert_eq!(td.month_column.as_deref(), Some("month_number"));
+        assert_eq!(m.default_metric.as_deref(), Some("net amount"));
+        assert!(m
+            .measure("net amount")
+            .is_some_and(|x| x.synonyms.iter().any(|s| s == "net sales")));
+        assert!(m.measure("orders").is_some());
+        assert!(m.measure("stores").is_some());
+        assert!(m.measure("margin rate").is_some(), "{:?}", m.measures);
+        let state = m.dimension("state code").unwrap();
+        assert!(state.synonyms.iter().any(|s| s == "state"));
+        let dow = m.dimension("day of week name").unwrap();
+        assert!(dow.synonyms.iter().any(|s| s == "day of week"));
+        assert!(m
+            .dimension("store format")
+            .is_some_and(|d| d.synonyms.iter().any(|s| s == "format")));
+    }
+
+    #[test]
+    fn a_dimension_with_its_own_dates_is_no_fact() {
+        // customer.c_first_sales_date_sk joins the calendar, but store_sales joins customer: customer is a
+        // dimension, store_sales the only fact, and the calendar places only sales in time.
+        let lake = LakeSnapshot {
+            tables: vec![
+                table(
+                    "customer",
+                    100,
+                    vec![
+                        col("c_customer_sk", "BIGINT", &[]),
+                        col("c_customer_id", "VARCHAR", &[]),
+                        col("c_first_sales_date_sk", "BIGINT", &[]),
+                        col("c_birth_year", "BIGINT", &[]),
+                    ],
+                ),
+                table(
+                    "date_dim",
+                    73049,
+                    vec![
+                        col("d_date_sk", "BIGINT", &[]),
+                        col("d_date", "DATE", &[]),
+                        col("d_year", "BIGINT", &[]),
+                        col("d_qoy", "BIGINT", &[]),
+                    ],
+                ),
+                table(
+                    "store_sales",
+                    10000,
+                    vec![
+                        col("ss_sold_date_sk", "BIGINT", &[]),
+                        col("ss_customer_sk", "BIGINT", &[]),
+                        col("ss_ticket_number", "BIGINT", &[]),
+                        col("ss_net_paid", "DECIMAL(7,2)", &[]),
+                        col("ss_ext_discount_amt", "DECIMAL(7,2)", &[]),
+                    ],
+                ),
+            ],
+        };
+        let m = infer(&lake);
+        let facts: Vec<&str> = m
+            .tables
+            .iter()
+            .filter(|t| t.fact)
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(facts, vec!["store_sales"]);
+        assert!(!m.joins.iter().any(|j| j.from.starts_with("customer.")));
+        assert_eq!(m.table("store_sales").and_then(|t| t.key.clone()), None);
+        assert_eq!(
+            m.measure("customers").map(|x| x.expr.as_str()),
+            Some("COUNT(DISTINCT ss_customer_sk)")
+        );
+        assert!(m.measure("birth year").is_none());
+        assert!(m.measure("extended discount amount").is_some());
+        assert_eq!(
+            m.table("customer")
+                .and_then(|t| t.display.clone())
+                .as_deref(),
+            Some("c_customer_id")
+        );
+    }
+
+    #[test]
+    fn a_flat_table_counts_its_ids_and_averages_its_rates() {
+        let mut discount = col("Discount", "DOUBLE", &[]);
+        discount.max = Some("0.8".into());
+        let lake = LakeSnapshot {
+            tables: vec![table(
+                "orders",
+                500,
+                vec![
+                    col("Row ID", "BIGINT", &[]),
+                    col("Order ID", "VARCHAR", &[]),
+                    col("Order Date", "DATE", &[]),
+                    col("Ship Date", "DATE", &[]),
+                    col("Customer ID", "VARCHAR", &[]),
+                    col("Postal Code", "BIGINT", &[]),
+                    col("Sales", "DOUBLE", &[]),
+                    col("Quantity", "BIGINT", &[]),
+                    discount,
+                    col("Profit", "DOUBLE", &[]),
+                ],
+            )],
+        };
+        let m = infer(&lake);
+        assert!(m.measure("rows").is_none() && m.measure("postal code").is_none());
+        assert_eq!(
+            m.measure("customers").map(|x| x.expr.as_str()),
+            Some("COUNT(DISTINCT \"Customer ID\")")
+        );
+        assert_eq!(m.measure("discount").map(|x| x.agg), Some(Aggregation::Avg));
+        assert!(m.measure("profit margin").is_some());
+        assert!(m.measure("average selling price").is_some());
+        assert!(m.measure("days to ship").is_some());
+        assert_eq!(m.time_dimensions[0].column.as_deref(), Some("Order Date"));
+    }
+}
