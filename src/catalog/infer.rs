@@ -578,6 +578,7 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             column: date.map(|c| c.name().to_string()),
             year_column: year.map(|c| c.name().to_string()),
             month_column: month.map(|c| c.name().to_string()),
+            quarter_column: part(Grain::Quarter).map(|c| c.name().to_string()),
             grains: vec![
                 Grain::Day,
                 Grain::Week,

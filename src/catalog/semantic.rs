@@ -197,6 +197,9 @@ pub struct TimeDimensionDef {
     pub year_column: Option<String>,
     #[serde(default)]
     pub month_column: Option<String>,
+    /// A calendar's own quarter number (a date table's `d_qoy`): grouping and quarter filters use it.
+    #[serde(default)]
+    pub quarter_column: Option<String>,
     #[serde(default = "all_grains")]
     pub grains: Vec<Grain>,
     #[serde(default)]
@@ -290,9 +293,14 @@ impl SemanticModel {
         let tables = self.tables.iter().all(|t| lake.table(&t.name).is_some());
         let dims = self.dimensions.iter().all(|d| has(&d.table, &d.column));
         let times = self.time_dimensions.iter().all(|t| {
-            [&t.column, &t.year_column, &t.month_column]
-                .iter()
-                .all(|c| c.as_deref().is_none_or(|c| has(&t.table, c)))
+            [
+                &t.column,
+                &t.year_column,
+                &t.month_column,
+                &t.quarter_column,
+            ]
+            .iter()
+            .all(|c| c.as_deref().is_none_or(|c| has(&t.table, c)))
         });
         let joins = self.joins.iter().all(|j| {
             [&j.from, &j.to]
@@ -439,6 +447,9 @@ impl SemanticModel {
                 }
                 if !numeric(&td.month_column) {
                     td.month_column = None;
+                }
+                if !numeric(&td.quarter_column) {
+                    td.quarter_column = None;
                 }
             }
             if let Some(col) = td.column.as_deref().and_then(|c| find_col(info, c)) {

@@ -537,6 +537,21 @@ impl<'a> Builder<'a> {
         let whole_years = p.month_aligned() && p.start.month() == 1 && p.end.month() == 1;
         match (&td.year_column, &td.month_column, &td.column) {
             (Some(yc), _, _) if whole_years => parts.push(year_part(yc)),
+            (Some(yc), _, _)
+                if td.quarter_column.is_some()
+                    && p.month_aligned()
+                    && y1 == y2
+                    && matches!(p.start.month(), 1 | 4 | 7 | 10)
+                    && last.month() == p.start.month() + 2 =>
+            {
+                parts.push(year_part(yc));
+                let qc = td.quarter_column.as_deref().unwrap_or_default();
+                parts.push(bin(
+                    y(qc),
+                    BinaryOperator::Eq,
+                    num(i64::from(p.start.month().div_ceil(3))),
+                ));
+            }
             (Some(yc), Some(mc), _) if p.month_aligned() && y1 == y2 => {
                 parts.push(year_part(yc));
                 let (m1, m2) = (i64::from(p.start.month()), i64::from(last.month()));
@@ -628,19 +643,24 @@ impl<'a> Builder<'a> {
             Grain::Month => mcol
                 .clone()
                 .or_else(|| dcol.clone().map(|d| func("month", vec![d]))),
-            Grain::Quarter => dcol.clone().map(|d| func("quarter", vec![d])).or_else(|| {
-                mcol.clone().map(|m| {
-                    bin(
-                        nested(bin(
-                            nested(bin(m, BinaryOperator::Minus, num(1))),
-                            BinaryOperator::DuckIntegerDivide,
-                            num(3),
-                        )),
-                        BinaryOperator::Plus,
-                        num(1),
-                    )
-                })
-            }),
+            Grain::Quarter => td
+                .quarter_column
+                .as_ref()
+                .map(|c| col(&td.table, c))
+                .or_else(|| dcol.clone().map(|d| func("quarter", vec![d])))
+                .or_else(|| {
+                    mcol.clone().map(|m| {
+                        bin(
+                            nested(bin(
+                                nested(bin(m, BinaryOperator::Minus, num(1))),
+                                BinaryOperator::DuckIntegerDivide,
+                                num(3),
+                            )),
+                            BinaryOperator::Plus,
+                            num(1),
+                        )
+                    })
+                }),
             Grain::Week => dcol
                 .clone()
                 .map(|d| func("date_trunc", vec![string("week"), d])),

@@ -187,6 +187,56 @@ fn label_range(s: NaiveDate, e: NaiveDate) -> String {
     format!("{}_to_{}", s.format("%Y%m%d"), last.format("%Y%m%d"))
 }
 
+/// Phrases that name no period and no grouping: "across all years", "of all time", "one column per year".
+fn no_period(tokens: &[Token], i: usize) -> Option<usize> {
+    let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    let span = |k: usize| -> Option<usize> {
+        let mut j = k;
+        if t(j) != "all" {
+            return None;
+        }
+        j += 1;
+        if t(j) == "the" {
+            j += 1;
+        }
+        matches!(
+            t(j),
+            "time" | "years" | "periods" | "history" | "dates" | "months"
+        )
+        .then_some(j + 1 - k)
+    };
+    if let Some(n) = span(i) {
+        return Some(n);
+    }
+    if matches!(
+        t(i),
+        "over" | "across" | "for" | "in" | "during" | "of" | "from"
+    ) {
+        if let Some(n) = span(i + 1) {
+            return Some(n + 1);
+        }
+    }
+    if matches!(t(i), "lifetime" | "alltime") {
+        return Some(1);
+    }
+    // "(with) one column per year", "a column for each quarter"
+    if matches!(t(i), "one" | "a" | "1" | "single" | "separate" | "own")
+        && matches!(t(i + 1), "column" | "columns")
+    {
+        let mut j = i + 2;
+        if !matches!(t(j), "per" | "for" | "by" | "each") {
+            return None;
+        }
+        while matches!(t(j), "per" | "for" | "by" | "each" | "every") {
+            j += 1;
+        }
+        if !unit_of(t(j)).is_empty() || matches!(t(j), "period" | "periods") {
+            return Some(j + 1 - i);
+        }
+    }
+    None
+}
+
 const ORDINALS: [(&str, u32); 4] = [("first", 1), ("second", 2), ("third", 3), ("fourth", 4)];
 
 /// Finds all time expressions in the tokens.
@@ -211,6 +261,13 @@ pub fn parse_masked(tokens: &[Token], anchor: Option<NaiveDate>, blocked: &[bool
         let w = t(i);
         if blocked.get(i) == Some(&true) {
             i += 1;
+            continue;
+        }
+        if let Some(used) = no_period(tokens, i) {
+            for c in out.consumed.iter_mut().skip(i).take(used) {
+                *c = true;
+            }
+            i += used;
             continue;
         }
         // Relative expressions need the anchor.
@@ -630,10 +687,17 @@ fn relative(
     if unit.is_empty() || t(i + 1).ends_with('s') {
         return None;
     }
-    // "last X" means the latest X in the data, unless "this X" also appears (then the one before).
+    // "last year" is the year before the anchor's; "last month" and "last quarter" are the latest complete
+    // ones (the anchor's own when the data runs to its end); with "this X" in the question, the one before.
+    let next_day = a.succ_opt().unwrap_or(a);
+    let complete = match unit {
+        "month" => next_day.day() == 1,
+        "quarter" => next_day.day() == 1 && matches!(next_day.month(), 1 | 4 | 7 | 10),
+        _ => true,
+    };
     let back = match w {
         "previous" | "prior" => 1,
-        "last" | "past" if has_this(unit) => 1,
+        "last" | "past" if has_this(unit) || unit == "year" || !complete => 1,
         _ => 0,
     };
     let range = match unit {
@@ -760,6 +824,36 @@ mod tests {
             vec![(d(2023, 1, 1), d(2024, 1, 1))]
         );
         assert!(parse(&tokenize("last month"), Some(d(2024, 12, 31))).relative);
+        assert_eq!(periods("last year"), vec![(d(2023, 1, 1), d(2024, 1, 1))]);
+        // Data running two days into January: the latest complete month and quarter are the ones before.
+        let early = |q: &str| -> Vec<(NaiveDate, NaiveDate)> {
+            parse(&tokenize(q), Some(d(2003, 1, 2)))
+                .periods
+                .iter()
+                .map(|p| (p.start, p.end))
+                .collect()
+        };
+        assert_eq!(early("last month"), vec![(d(2002, 12, 1), d(2003, 1, 1))]);
+        assert_eq!(early("last quarter"), vec![(d(2002, 10, 1), d(2003, 1, 1))]);
+        assert_eq!(early("last year"), vec![(d(2002, 1, 1), d(2003, 1, 1))]);
+        assert_eq!(early("latest month"), vec![(d(2003, 1, 1), d(2003, 1, 3))]);
+    }
+
+    #[test]
+    fn phrases_without_a_period_are_consumed() {
+        for q in [
+            "net sales by format across all years",
+            "top customers of all time",
+        ] {
+            let p = parse(&tokenize(q), Some(d(2024, 12, 31)));
+            assert!(p.periods.is_empty(), "{q}");
+            assert!(p.consumed.iter().any(|c| *c), "{q}");
+        }
+        let toks = tokenize("2023 vs 2024 by region with one column per year");
+        let p = parse(&toks, Some(d(2024, 12, 31)));
+        assert_eq!(p.periods.len(), 2);
+        let year = toks.iter().rposition(|t| t.text == "year").unwrap();
+        assert!(p.consumed[year]);
     }
 
     #[test]
