@@ -60,10 +60,12 @@ fn roles(model: &SemanticModel) -> Result<Roles<'_>, KpiError> {
         .measures
         .iter()
         .find(|m| m.format == Format::Percent && mentions(m, "margin"));
-    let usable = |d: &&crate::catalog::semantic::DimensionDef| {
-        d.kind == DimensionKind::Category && (3..=30).contains(&d.values.len())
-    };
     let fact = primary.table.as_str();
+    let usable = |d: &&crate::catalog::semantic::DimensionDef| {
+        d.kind == DimensionKind::Category
+            && (3..=30).contains(&d.values.len())
+            && model.joined(fact, &d.table)
+    };
     let mut dims = Vec::new();
     if let Some(d) = model
         .dimensions

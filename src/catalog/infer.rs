@@ -502,6 +502,21 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             fact[i] = true;
         }
     }
+    // A table no join touches, with figures and a time of its own (targets, budgets), is a fact too.
+    for (ti, t) in tabs.iter().enumerate() {
+        let isolated = !joins.iter().any(|j| j.0 == ti || j.2 == ti);
+        let measurable = t.cols.iter().any(|c| {
+            c.numeric() && c.key.is_none() && c.time_part().is_none() && !c.info.partition
+        });
+        let timed = t.has_date() || t.cols.iter().any(|c| c.time_part() == Some(Grain::Year));
+        if isolated && measurable && timed && !t.calendar() {
+            fact[ti] = true;
+        }
+    }
+    // The primary fact (the biggest) names the headline measures.
+    let primary = (0..tabs.len())
+        .filter(|&i| fact[i])
+        .max_by_key(|&i| tabs[i].rows());
     let calendar: Vec<bool> = tabs
         .iter()
         .enumerate()
@@ -606,9 +621,30 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
         }
     }
 
-    for (ti, t) in tabs.iter().enumerate() {
-        if fact[ti] {
-            fact_measures(&mut model, t, ti, &fk, &time_cols, keys[ti].as_deref());
+    let mut fact_order: Vec<usize> = (0..tabs.len()).filter(|&i| fact[i]).collect();
+    fact_order.sort_by_key(|&i| Some(i) != primary);
+    for &ti in &fact_order {
+        let before = model.measures.len();
+        fact_measures(
+            &mut model,
+            &tabs[ti],
+            ti,
+            &fk,
+            &time_cols,
+            keys[ti].as_deref(),
+        );
+        // A second fact's measures are told apart by its name ("store targets row count").
+        if Some(ti) != primary {
+            let noun = tabs[ti].noun.clone();
+            for i in before..model.measures.len() {
+                let name = model.measures[i].name.clone();
+                if model.measures[..before].iter().any(|m| m.name == name) {
+                    let m = &mut model.measures[i];
+                    m.alias = Some(super::semantic::snake(&format!("{noun} {name}")));
+                    m.name = format!("{noun} {name}");
+                    m.synonyms.clear();
+                }
+            }
         }
     }
     // Counts of the entities the facts join to.
@@ -631,7 +667,10 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
         ];
         model.measures.push(m);
     }
-    headline_synonyms(&mut model);
+    headline_synonyms(
+        &mut model,
+        primary.map(|i| tabs[i].info.name.as_str()).unwrap_or(""),
+    );
     derived_measures(&mut model);
 
     for (ti, t) in tabs.iter().enumerate() {
@@ -928,6 +967,76 @@ fn fact_measures(
         ];
         model.measures.push(m);
     }
+    // A flag of what happened to a line ("returned"): its rate and its count ("return rate", "returns").
+    for c in t.cols.iter().filter(|c| c.boolean() && !c.info.partition) {
+        let mut w: Vec<String> = c.words.clone();
+        if w.len() > 1 && matches!(w[0].as_str(), "is" | "was" | "has" | "flag") {
+            w.remove(0);
+        }
+        let Some(last) = w.last().cloned() else {
+            continue;
+        };
+        let Some(stem) = last.strip_suffix("ed").filter(|s| s.len() >= 3) else {
+            continue;
+        };
+        let stem = match stem.as_bytes() {
+            [.., a, b] if a == b && !matches!(*a, b's' | b'l') => {
+                stem[..stem.len() - 1].to_string()
+            }
+            _ => stem.to_string(),
+        };
+        let head = w[..w.len() - 1].join(" ");
+        let noun = if head.is_empty() {
+            stem.clone()
+        } else {
+            format!("{head} {stem}")
+        };
+        let flag = w.join(" ");
+        let col = quote_ident(c.name());
+        let rate = format!("{noun} rate");
+        let count = pluralize(&noun);
+        if model
+            .measures
+            .iter()
+            .any(|m| m.name == rate || m.name == count)
+        {
+            continue;
+        }
+        let measure = |name: &str, expr: String, format: Format, syn: Vec<String>| MeasureDef {
+            name: name.to_string(),
+            table: table.clone(),
+            expr,
+            agg: Aggregation::Custom,
+            synonyms: syn,
+            format,
+            alias: Some(super::semantic::snake(name)),
+            description: None,
+            implicit: false,
+        };
+        model.measures.push(measure(
+            &rate,
+            format!("AVG(CASE WHEN {col} THEN 1 ELSE 0 END)"),
+            Format::Percent,
+            vec![
+                format!("{noun} percentage"),
+                format!("{flag} rate"),
+                format!("share {flag}"),
+                format!("percent {flag}"),
+                format!("{noun} ratio"),
+            ],
+        ));
+        model.measures.push(measure(
+            &count,
+            format!("SUM(CASE WHEN {col} THEN 1 ELSE 0 END)"),
+            Format::Count,
+            vec![
+                format!("number of {count}"),
+                format!("{flag} lines"),
+                format!("{flag} items"),
+                format!("{noun} count"),
+            ],
+        ));
+    }
     model.measures.push(MeasureDef {
         name: "row count".into(),
         table: table.clone(),
@@ -956,9 +1065,10 @@ fn fact_measures(
 
 /// The first SUM measure (in pattern order) whose name holds all words of a pattern; names with "cost",
 /// "tax", "discount", "list" or "wholesale" only match patterns naming them.
-fn best_measure(measures: &[MeasureDef], patterns: &[&[&str]]) -> Option<usize> {
+fn best_measure(measures: &[MeasureDef], table: &str, patterns: &[&[&str]]) -> Option<usize> {
     for p in patterns {
         let found = measures.iter().position(|m| {
+            let own = table.is_empty() || m.table == table;
             let w: Vec<&str> = m.name.split(' ').collect();
             let excluded = [
                 "cost",
@@ -970,7 +1080,7 @@ fn best_measure(measures: &[MeasureDef], patterns: &[&[&str]]) -> Option<usize> 
                 "price",
                 "shipping",
             ];
-            m.agg == Aggregation::Sum
+            own && m.agg == Aggregation::Sum
                 && p.iter().all(|x| w.contains(x))
                 && excluded.iter().all(|x| p.contains(x) || !w.contains(x))
         });
@@ -991,7 +1101,7 @@ fn add_synonyms(m: &mut MeasureDef, words: &[&str]) {
 
 /// Business words for the headline money, quantity and profit measures, and last-word synonyms ("net
 /// profit" answers to "profit" when no other measure ends in that word).
-fn headline_synonyms(model: &mut SemanticModel) {
+fn headline_synonyms(model: &mut SemanticModel, primary: &str) {
     let lasts: Vec<String> = model
         .measures
         .iter()
@@ -1009,8 +1119,22 @@ fn headline_synonyms(model: &mut SemanticModel) {
             m.synonyms.push(last.clone());
         }
     }
+    let names: HashSet<String> = model.measures.iter().map(|m| m.name.clone()).collect();
+    for m in model.measures.iter_mut() {
+        if m.agg != Aggregation::Sum {
+            continue;
+        }
+        if let Some((head, last)) = m.name.rsplit_once(' ') {
+            if matches!(last, "amount" | "value" | "total" | "sum" | "amt") && !names.contains(head)
+            {
+                let (h, plural) = (head.to_string(), pluralize(head));
+                add_synonyms(m, &[h.as_str(), plural.as_str()]);
+            }
+        }
+    }
     let money = best_measure(
         &model.measures,
+        primary,
         &[
             &["revenue"],
             &["net", "sales"],
@@ -1050,6 +1174,7 @@ fn headline_synonyms(model: &mut SemanticModel) {
     }
     let quantity = best_measure(
         &model.measures,
+        primary,
         &[&["quantity"], &["units"], &["unit"], &["items"]],
     );
     if let Some(i) = quantity {
@@ -1070,7 +1195,9 @@ fn headline_synonyms(model: &mut SemanticModel) {
     let profits: Vec<usize> = (0..model.measures.len())
         .filter(|&i| {
             let m = &model.measures[i];
-            m.agg == Aggregation::Sum && m.name.split(' ').any(|w| w == "profit")
+            m.table == primary
+                && m.agg == Aggregation::Sum
+                && m.name.split(' ').any(|w| w == "profit")
         })
         .collect();
     if profits.len() == 1 {
@@ -1258,7 +1385,7 @@ fn dimension(
         return None;
     }
     let low_card =
-        !c.info.sample_values.is_empty() || c.info.distinct_count.is_some_and(|n| n <= 200);
+        !c.info.sample_values.is_empty() || c.info.distinct_count.is_some_and(|n| n <= 1000);
     let named = matches!(c.last(), "name" | "description" | "label" | "title");
     if c.key == Some(KeyKind::Strong) && !low_card && is_fact {
         return None;
@@ -1314,7 +1441,9 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
             .iter()
             .min_by_key(|&&i| {
                 let t = &model.dimensions[i].table;
-                (!fact_of(t), rows_of(t))
+                // The biggest fact's own column, else the smallest dimension table's.
+                let rows = rows_of(t);
+                (!fact_of(t), if fact_of(t) { u64::MAX - rows } else { rows })
             })
             .unwrap_or(&idx[0]);
         for &i in idx {
@@ -1328,9 +1457,10 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
     }
     for (i, new, keeper) in renames {
         let d = &mut model.dimensions[i];
-        let old = std::mem::replace(&mut d.name, new);
         if keeper {
-            d.synonyms.push(old);
+            d.synonyms.push(new);
+        } else {
+            d.name = new;
         }
     }
     // Synonyms: "brand name" → "brand"; "store format" → "format"; "day name" → "day of week".
@@ -1352,7 +1482,21 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
         let (h, last) = name.rsplit_once(' ')?;
         matches!(
             last,
-            "name" | "description" | "label" | "title" | "code" | "type" | "desc"
+            "name"
+                | "description"
+                | "label"
+                | "title"
+                | "code"
+                | "type"
+                | "desc"
+                | "level"
+                | "band"
+                | "tier"
+                | "group"
+                | "status"
+                | "class"
+                | "flag"
+                | "indicator"
         )
         .then(|| h.to_string())
     };

@@ -368,6 +368,31 @@ impl SemanticModel {
             .find(|d| d.name.eq_ignore_ascii_case(name))
     }
 
+    /// Whether the catalog's joins connect two tables (a table is connected to itself).
+    pub fn joined(&self, a: &str, b: &str) -> bool {
+        let mut seen = vec![a.to_lowercase()];
+        let mut i = 0;
+        while i < seen.len() {
+            if seen[i] == b.to_lowercase() {
+                return true;
+            }
+            for j in &self.joins {
+                let (Some((x, _)), Some((y, _))) = (JoinDef::split(&j.from), JoinDef::split(&j.to))
+                else {
+                    continue;
+                };
+                let (x, y) = (x.to_lowercase(), y.to_lowercase());
+                for (p, q) in [(&x, &y), (&y, &x)] {
+                    if *p == seen[i] && !seen.contains(q) {
+                        seen.push(q.clone());
+                    }
+                }
+            }
+            i += 1;
+        }
+        false
+    }
+
     /// The time dimension of a table, if any.
     pub fn time_for(&self, table: &str) -> Option<&TimeDimensionDef> {
         self.time_dimensions

@@ -10,7 +10,7 @@ use super::error::EngineError;
 use crate::catalog::schema::{ColumnInfo, LakeSnapshot, TableInfo};
 
 /// Text columns with at most this many distinct values get all their values indexed.
-pub const MAX_INDEXED_VALUES: u64 = 200;
+pub const MAX_INDEXED_VALUES: u64 = 1000;
 
 /// The format of a table's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

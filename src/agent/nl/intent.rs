@@ -87,6 +87,9 @@ pub struct Filter {
     pub dim: String,
     pub values: Vec<String>,
     pub negate: bool,
+    /// A condition on whether the value is there: `Some(true)` IS NULL, `Some(false)` IS NOT NULL.
+    #[serde(default)]
+    pub null: Option<bool>,
 }
 
 /// How growth is measured.
@@ -178,7 +181,7 @@ impl Intent {
         if let Some(f) = self
             .filters
             .iter_mut()
-            .find(|f| f.dim == dim && f.negate == negate)
+            .find(|f| f.dim == dim && f.negate == negate && f.null.is_none())
         {
             if let Some(v) = value {
                 if !f.values.iter().any(|x| x == v) {
@@ -191,6 +194,18 @@ impl Intent {
             dim: dim.to_string(),
             values: value.map(|v| vec![v.to_string()]).unwrap_or_default(),
             negate,
+            null: None,
+        });
+    }
+
+    /// Keeps rows where a dimension is missing (`is_null`) or known.
+    pub fn add_null_filter(&mut self, dim: &str, is_null: bool) {
+        self.filters.retain(|f| f.dim != dim || f.null.is_none());
+        self.filters.push(Filter {
+            dim: dim.to_string(),
+            values: Vec::new(),
+            negate: false,
+            null: Some(is_null),
         });
     }
 

@@ -121,6 +121,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 '=' => Some("="),
                 _ => None,
             };
+            // "margin %" is the word "percent"; "20%" stays an amount's sign.
+            if ch == '%' && out.last().is_none_or(|t| t.number.is_none()) {
+                out.push(Token {
+                    text: "percent".into(),
+                    orig: "%".into(),
+                    number: None,
+                    symbol: false,
+                });
+                continue;
+            }
             if let Some(s) = sym {
                 out.push(Token {
                     text: s.to_string(),

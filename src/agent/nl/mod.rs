@@ -9,6 +9,7 @@ pub mod lexer;
 pub mod link;
 pub mod missing;
 pub mod nested;
+pub mod nulls;
 pub mod safety;
 pub mod shape;
 pub mod sql;

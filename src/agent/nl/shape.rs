@@ -240,7 +240,6 @@ pub fn read(
             }
         })
         .collect();
-    let has_free = |w: &str| free.contains(&w);
     let joined = format!(" {} ", words.join(" "));
     let has_phrase = |p: &str| joined.contains(&format!(" {p} "));
     let has = |w: &str| words.contains(&w);
@@ -330,12 +329,25 @@ pub fn read(
     let mut per_den: Option<String> = None;
     // Keys named after "per" ("median revenue per store" takes the median across stores).
     let mut per_keys: Vec<GroupKey> = Vec::new();
-    let absent = absence::cue(tokens).and_then(|c| absence_active(model, &cx, c));
+    // "leave out items that have no category": a condition on missing values, not an absence question.
+    let null_cues = super::nulls::find(tokens, &cx.links);
+    for c in &null_cues {
+        intent.add_null_filter(&model.dimensions[c.dim].name, c.is_null);
+        for k in c.start..c.end {
+            cx.consumed[k] = true;
+            if let Some(li) = cx.owner[k] {
+                cx.used[li] = true;
+            }
+        }
+    }
+    let absent = absence::cue(tokens)
+        .filter(|_| null_cues.is_empty())
+        .and_then(|c| absence_active(model, &cx, c));
     if let Some(c) = absent {
         for k in cx.consumed.iter_mut().take(c.end).skip(c.start) {
             *k = true;
         }
-    } else if absence::cue(tokens).is_some_and(|c| !c.needs_fact) {
+    } else if null_cues.is_empty() && absence::cue(tokens).is_some_and(|c| !c.needs_fact) {
         return Err(clarify::absence(model));
     }
 
@@ -396,7 +408,18 @@ pub fn read(
             let dim_only = targets
                 .iter()
                 .any(|t| matches!(t, Target::Dimension(_) | Target::Grain(..)));
-            if w == "per" && measure_before && !dim_only && last_tok.text == last_tok.stem() {
+            // "number of transactions per store" breaks a count down; "revenue per store" divides it.
+            let counted_numerator = cx.links.iter().any(|l| {
+                l.end <= i
+                    && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                    && cx.preceded_by(l.start, COUNT_WORDS, 2)
+            });
+            if w == "per"
+                && measure_before
+                && !dim_only
+                && !counted_numerator
+                && last_tok.text == last_tok.stem()
+            {
                 if let Some(m) = per_measure {
                     per_den = Some(model.measures[m].name.clone());
                     cx.used[li] = true;
@@ -1004,14 +1027,16 @@ pub fn read(
             || has_phrase("show all")
             || has("all")
             || has("available");
-        if dims_only && counted && intent.group_by.len() == 1 && intent.periods.is_empty() {
+        // With a period or a verb of selling, the values are those the facts have ("brands sold in 2001").
+        let sold_in = intent.periods.is_empty() || PURCHASE_VERBS.iter().any(|w| has(w));
+        if dims_only && counted && intent.group_by.len() == 1 && sold_in {
             intent.shape = Shape::CountValues;
             return Ok(finish(intent, notes, ignored, false));
         }
         if dims_only
             && !ranked
             && (list_words || has("which") || has("what"))
-            && intent.periods.is_empty()
+            && sold_in
             && growth.is_none()
         {
             intent.shape = Shape::List;
@@ -1055,14 +1080,26 @@ pub fn read(
     {
         intent.add_group(GroupKey::Grain(Grain::Month));
     }
-    let share = has("share")
-        || has("proportion")
-        || has("contribution")
-        || has("mix")
-        || has_free("%")
-        || has_free("percentage")
-        || has_free("percent")
-        || has("fraction");
+    // Share words inside a measure's own name ("margin %", "return percentage") ask for that measure.
+    let share_word = |w: &str| {
+        (0..n).any(|i| {
+            free[i] == w
+                && cx.owner[i].is_none_or(|li| {
+                    cx.links[li]
+                        .targets
+                        .iter()
+                        .all(|t| !matches!(t, Target::Measure(_)))
+                })
+        })
+    };
+    let share = share_word("share")
+        || share_word("proportion")
+        || share_word("contribution")
+        || share_word("mix")
+        || share_word("%")
+        || share_word("percentage")
+        || share_word("percent")
+        || share_word("fraction");
     if let Some((kind, grain)) = growth.or(if growth_word {
         Some((GrowthKind::YearOverYear, None))
     } else {

@@ -16,8 +16,8 @@ use sqlparser::dialect::DuckDbDialect;
 use sqlparser::parser::Parser;
 
 use crate::catalog::semantic::{
-    column_noun, snake, Aggregation, DimensionKind, Format, Grain, JoinDef, MeasureDef,
-    SemanticModel, TimeDimensionDef,
+    column_noun, snake, Aggregation, DimensionDef, DimensionKind, Format, Grain, JoinDef,
+    MeasureDef, SemanticModel, TimeDimensionDef,
 };
 
 use super::intent::{
@@ -475,20 +475,40 @@ impl<'a> Builder<'a> {
     }
 
     fn dim_col(&mut self, name: &str) -> Result<(Expr, String, String), BuildError> {
-        let d = self
-            .model
-            .dimension(name)
-            .ok_or_else(|| BuildError::UnknownDimension(name.to_string()))?;
+        let d = self.dimension(name)?;
         self.need(&d.table);
         Ok((col(&d.table, &d.column), d.column_alias(), d.table.clone()))
     }
 
+    /// A dimension by name; when its table cannot be reached from the base table, the base table's column of
+    /// the same name (two unrelated tables that both have a "Store Name").
+    fn dimension(&self, name: &str) -> Result<&'a DimensionDef, BuildError> {
+        let model = self.model;
+        let d = model
+            .dimension(name)
+            .ok_or_else(|| BuildError::UnknownDimension(name.to_string()))?;
+        if model.joined(&self.base, &d.table) {
+            return Ok(d);
+        }
+        Ok(model
+            .dimensions
+            .iter()
+            .find(|o| {
+                o.table.eq_ignore_ascii_case(&self.base) && o.column.eq_ignore_ascii_case(&d.column)
+            })
+            .unwrap_or(d))
+    }
+
     pub(super) fn filter_expr(&mut self, f: &Filter) -> Result<Expr, BuildError> {
-        let d = self
-            .model
-            .dimension(&f.dim)
-            .ok_or_else(|| BuildError::UnknownDimension(f.dim.clone()))?;
+        let d = self.dimension(&f.dim)?;
         let (c, _, _) = self.dim_col(&f.dim)?;
+        if let Some(is_null) = f.null {
+            return Ok(if is_null {
+                Expr::IsNull(Box::new(c))
+            } else {
+                Expr::IsNotNull(Box::new(c))
+            });
+        }
         let e = if f.values.is_empty() || d.kind == DimensionKind::Flag {
             c
         } else {
@@ -737,6 +757,20 @@ impl<'a> Builder<'a> {
 fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildError> {
     match &intent.shape {
         Shape::CountRows { table, .. } => Ok(table.clone()),
+        Shape::List | Shape::CountValues
+            if !intent.periods.is_empty()
+                || intent.filters.iter().any(|f| {
+                    model
+                        .dimension(&f.dim)
+                        .is_some_and(|d| model.table(&d.table).is_some_and(|t| t.fact))
+                }) =>
+        {
+            // "brands sold in 2001", "categories sold online": the values that occur in the facts.
+            model
+                .default_measure()
+                .map(|m| m.table.clone())
+                .ok_or_else(|| BuildError::UnknownMeasure("(none)".into()))
+        }
         Shape::List | Shape::CountValues => {
             let t = intent.group_by.iter().find_map(|g| match g {
                 GroupKey::Dim(d) => model.dimension(d).map(|d| d.table.clone()),
@@ -906,6 +940,11 @@ pub(super) fn build_single(
         }
         Shape::List => {
             distinct = true;
+            // A list names the values there are; a missing one is not a value.
+            where_parts.extend(
+                keys.iter()
+                    .map(|k| Expr::IsNotNull(Box::new(k.expr.clone()))),
+            );
             order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
         }
         Shape::Compare => {
