@@ -12,6 +12,8 @@ pub struct Token {
     pub number: Option<f64>,
     /// Whether the token is a symbol such as `%` or `/`.
     pub symbol: bool,
+    /// Whether a hyphen joins it to the word before ("in-store", "e-commerce").
+    pub hyphen: bool,
 }
 
 impl Token {
@@ -78,7 +80,7 @@ const NUMBER_WORDS: [(&str, f64); 20] = [
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut cur = String::new();
-    let flush = |cur: &mut String, out: &mut Vec<Token>| {
+    let flush = |cur: &mut String, out: &mut Vec<Token>, hyphen: &mut bool| {
         if cur.is_empty() {
             return;
         }
@@ -95,19 +97,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             orig,
             number,
             symbol: false,
+            hyphen: std::mem::take(hyphen),
         });
     };
     let chars: Vec<char> = text.chars().collect();
+    let mut hyphen_next = false;
     for (i, &ch) in chars.iter().enumerate() {
         let next_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
         let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
         let in_number = (ch == '.' || ch == ',') && prev_digit && next_digit && !cur.is_empty();
         if ch.is_alphanumeric() || in_number {
+            if cur.is_empty() && i >= 2 && chars[i - 1] == '-' && chars[i - 2].is_alphanumeric() {
+                hyphen_next = true;
+            }
             cur.push(ch);
         } else if ch == '\'' || ch == '\u{2019}' {
             // "what's" -> "whats"; "customers'" -> "customers"
         } else {
-            flush(&mut cur, &mut out);
+            flush(&mut cur, &mut out, &mut hyphen_next);
             let sym = match ch {
                 '&' => Some("and"),
                 '%' => Some("%"),
@@ -128,6 +135,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     orig: "%".into(),
                     number: None,
                     symbol: false,
+                    hyphen: false,
                 });
                 continue;
             }
@@ -137,11 +145,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     orig: ch.to_string(),
                     number: None,
                     symbol: s != "and",
+                    hyphen: false,
                 });
             }
         }
     }
-    flush(&mut cur, &mut out);
+    flush(&mut cur, &mut out, &mut hyphen_next);
     out
 }
 
@@ -349,6 +358,19 @@ pub const FILLER: &[&str] = &[
     "grow",
     "trend",
     "develop",
+    "paid",
+    "pay",
+    "paying",
+    "using",
+    "via",
+    "given",
+    "away",
+    "based",
+    "located",
+    "living",
+    "includes",
+    "included",
+    "including",
     "developed",
     "evolve",
     "evolved",

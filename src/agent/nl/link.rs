@@ -105,6 +105,41 @@ impl Lexicon {
                 }
             }
         }
+        // The last word of a dimension's name, when no other dimension ends in it ("type" for "store type").
+        let mut lasts: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in model.dimensions.iter().enumerate() {
+            if let Some((_, last)) = d.name.rsplit_once(' ') {
+                lasts.entry(phrase_key(last)).or_default().push(i);
+            }
+        }
+        for (last, dims) in lasts {
+            let generic = matches!(
+                last.as_str(),
+                "name"
+                    | "id"
+                    | "code"
+                    | "key"
+                    | "number"
+                    | "date"
+                    | "flag"
+                    | "description"
+                    | "day"
+                    | "week"
+                    | "month"
+                    | "quarter"
+                    | "year"
+                    | "time"
+            );
+            if dims.len() == 1 && !generic && lx.lookup(&last).is_none() {
+                let d = &model.dimensions[dims[0]];
+                let target = if d.kind == DimensionKind::Flag {
+                    Target::Flag(dims[0])
+                } else {
+                    Target::Dimension(dims[0])
+                };
+                lx.add(&last, target);
+            }
+        }
         for td in &model.time_dimensions {
             lx.add(&td.name, Target::TimeWord);
             for s in &td.synonyms {
@@ -186,8 +221,15 @@ impl Lexicon {
         })
     }
 
-    /// Corrects a typo to a catalog word when exactly one word is close enough.
+    /// Corrects a typo to a catalog word when exactly one word is close enough; business shorthand
+    /// ("rev", "cat", "qty") is spelled out first.
     pub fn correct(&self, word: &str) -> Option<String> {
+        if let Some(full) = abbreviation(word) {
+            let stemmed = super::lexer::stem(full);
+            if self.vocab_set.contains(&stemmed) || self.phrases.contains_key(&stemmed) {
+                return Some(stemmed);
+            }
+        }
         if word.len() < 4 || is_filler(word) || word.chars().any(|c| !c.is_alphabetic()) {
             return None;
         }
@@ -291,6 +333,37 @@ impl Lexicon {
         }
         (links, fixes)
     }
+}
+
+/// Shorthand analysts type for catalog words.
+fn abbreviation(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "rev" | "revs" => "revenue",
+        "cat" | "cats" | "categ" => "category",
+        "subcat" | "subcats" => "subcategory",
+        "qty" | "qtys" => "quantity",
+        "amt" | "amts" => "amount",
+        "prod" | "prods" => "product",
+        "cust" | "custs" => "customer",
+        "dept" | "depts" => "department",
+        "txn" | "txns" | "trx" => "transaction",
+        "mgr" => "manager",
+        "reg" | "rgn" => "region",
+        "pct" => "percent",
+        "disc" => "discount",
+        "chan" => "channel",
+        "seg" => "segment",
+        "loc" | "locs" => "location",
+        "yr" | "yrs" => "year",
+        "mth" | "mths" | "mo" | "mos" => "month",
+        "qtr" | "qtrs" => "quarter",
+        "wk" | "wks" => "week",
+        "avg" => "average",
+        "num" | "nbr" => "number",
+        "promo" | "promos" => "promotion",
+        "sku" | "skus" => "product",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ impl NlEngine {
                         && tokens.len() <= 10 =>
             {
                 let mut new = reading.intent.clone();
-                if reading.defaulted_measure {
+                if reading.defaulted_measure || reading.soft_measure {
                     new.measures.clear();
                 }
                 if matches!(new.shape, Shape::List | Shape::CountValues) {

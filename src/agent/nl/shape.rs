@@ -2,6 +2,8 @@
 //! ("top 5", "which store had the highest"), filters on values and flags, shares, growth, comparisons,
 //! lists and entity counts. Produces an [`Intent`], or asks for clarification on words that matter.
 
+use chrono::Datelike;
+
 use crate::catalog::semantic::{Aggregation, DimensionKind, Format, Grain, SemanticModel};
 
 use super::absence::{self, Cue};
@@ -25,6 +27,9 @@ pub struct Reading {
     pub defaulted_measure: bool,
     /// A ranking the question asked for ("top 3"), even when it names nothing to rank (follow-ups).
     pub rank: Option<(Option<u32>, bool)>,
+    /// Whether the only measure came from a word after a value ("only for online sales"): a follow-up
+    /// keeps the previous measure.
+    pub soft_measure: bool,
 }
 
 const DESC: &[&str] = &[
@@ -40,6 +45,7 @@ const DESC: &[&str] = &[
     "strongest",
     "busiest",
     "max",
+    "fastest",
 ];
 const ASC: &[&str] = &[
     "bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min",
@@ -132,6 +138,9 @@ struct Ctx<'a> {
     owner: Vec<Option<usize>>,
     used: Vec<bool>,
     consumed: Vec<bool>,
+    /// Measure links that may only be the facts named after a value ("online sales", "Gold customers"):
+    /// dropped when the question names another measure, and replaced in a follow-up.
+    soft: Vec<bool>,
 }
 
 impl Ctx<'_> {
@@ -179,6 +188,28 @@ impl Ctx<'_> {
             .copied()
             .flatten()
             .filter(|&li| !self.used[li] && self.links[li].start == i)
+    }
+
+    /// When a value link at `k` is followed by a link naming something to group by, the position of that
+    /// link; else `k`.
+    fn past_value(&self, k: usize) -> usize {
+        let Some(li) = self.link_at(k) else { return k };
+        let l = &self.links[li];
+        let value_only = l.targets.iter().all(|t| matches!(t, Target::Value(..)));
+        if !value_only {
+            return k;
+        }
+        match self.link_at(l.end) {
+            Some(next)
+                if self.links[next]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Entity(_) | Target::Dimension(_))) =>
+            {
+                l.end
+            }
+            _ => k,
+        }
     }
 
     fn preceded_by(&self, start: usize, set: &[&str], reach: usize) -> bool {
@@ -309,6 +340,7 @@ pub fn read(
     let mut cx = Ctx {
         tokens,
         used: vec![false; links.len()],
+        soft: vec![false; links.len()],
         links,
         owner,
         consumed,
@@ -365,6 +397,8 @@ pub fn read(
             continue;
         }
         let (mut k, _) = cx.slot(i + 1);
+        // "for each outlet store": a value before the grouped thing filters it.
+        k = cx.past_value(k);
         loop {
             let Some(li) = cx.link_at(k) else {
                 if k < n && cx.unknown(k) && !cx.consumed[k] {
@@ -412,7 +446,8 @@ pub fn read(
             let counted_numerator = cx.links.iter().any(|l| {
                 l.end <= i
                     && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
-                    && cx.preceded_by(l.start, COUNT_WORDS, 2)
+                    && (cx.preceded_by(l.start, COUNT_WORDS, 2)
+                        || matches!(cx.word(l.start), "number" | "count"))
             });
             if w == "per"
                 && measure_before
@@ -478,6 +513,8 @@ pub fn read(
                 continue;
             }
             let (k, num) = cx.slot(i + 1);
+            // "top 10 Toys products": the value filters, the products are ranked.
+            let k = cx.past_value(k);
             if num.is_some() {
                 top_n = num;
             } else if DESC.contains(&w) || ASC.contains(&w) {
@@ -547,7 +584,11 @@ pub fn read(
                 && cx.word(start.wrapping_sub(2)) != "each"))
             && absent.is_none_or(|c| start < c.start);
         // "Online vs Store": a word that is also an entity is a value when compared with a sibling value.
-        let schema = schema && !compared_value(&cx, li);
+        // "in-store sales": a hyphenated place word is the value (channel "Store"), not the entity.
+        let hyphenated = cx.tokens[start].hyphen
+            && start > 0
+            && matches!(cx.word(start - 1), "in" | "on" | "off" | "at" | "via");
+        let schema = schema && !compared_value(&cx, li) && !hyphenated;
         let values: Vec<(usize, String)> = targets
             .iter()
             .filter_map(|t| match t {
@@ -556,12 +597,64 @@ pub fn read(
             })
             .collect();
         if !values.is_empty() && !schema {
-            // Prefer a dimension on the fact table, then catalog order.
-            let (d, v) = values
-                .iter()
-                .find(|(d, _)| model.dimensions[*d].table.eq_ignore_ascii_case(&base_table))
-                .unwrap_or(&values[0])
-                .clone();
+            // An entity named just before the value says whose attribute it is ("customers based in
+            // Denver", "the store 'ation'"); else prefer a dimension on the fact table, then catalog order.
+            let context = (start.saturating_sub(4)..start).rev().find_map(|k| {
+                let o = cx.owner[k]?;
+                cx.links[o].targets.iter().find_map(|t| match t {
+                    Target::Entity(e) => Some((*e, o)),
+                    _ => None,
+                })
+            });
+            let in_context = context.and_then(|(e, o)| {
+                let table = &model.tables[e].name;
+                values
+                    .iter()
+                    .find(|(d, _)| model.dimensions[*d].table.eq_ignore_ascii_case(table))
+                    .map(|c| (c.clone(), o))
+            });
+            let mut in_context = in_context;
+            if let Some((_, o)) = in_context.clone() {
+                let o = &o;
+                let between: Vec<&str> = (cx.links[*o].end..start).map(|k| cx.word(k)).collect();
+                let adjacent = between
+                    .iter()
+                    .all(|w| matches!(*w, "the" | "named" | "called"));
+                let placed = between.iter().all(|w| {
+                    matches!(
+                        *w,
+                        "based"
+                            | "located"
+                            | "living"
+                            | "live"
+                            | "who"
+                            | "that"
+                            | "are"
+                            | "is"
+                            | "in"
+                            | "from"
+                            | "at"
+                            | "the"
+                    )
+                });
+                let other_measure = cx.links.iter().enumerate().any(|(x, l)| {
+                    x != *o && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                });
+                if !adjacent && !placed {
+                    in_context = None;
+                } else if !cx.used[*o] && (adjacent || other_measure) {
+                    cx.used[*o] = true;
+                }
+            }
+            let (d, v) = in_context
+                .map(|(c, _)| c)
+                .or_else(|| {
+                    values
+                        .iter()
+                        .find(|(d, _)| model.dimensions[*d].table.eq_ignore_ascii_case(&base_table))
+                        .cloned()
+                })
+                .unwrap_or_else(|| values[0].clone());
             let dim = &model.dimensions[d];
             intent.add_filter(&dim.name, Some(&v), negate);
             cx.used[li] = true;
@@ -579,13 +672,18 @@ pub fn read(
                 .link_at(end)
                 .or_else(|| cx.link_at(end + 1).filter(|_| cx.word(end) == "the"))
             {
-                if cx.links[nl].targets.iter().any(absorbs)
-                    && !cx.links[nl]
-                        .targets
-                        .iter()
-                        .any(|t| matches!(t, Target::Measure(_)))
-                {
+                let measure_too = cx.links[nl]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Measure(_)));
+                let facts_word = matches!(
+                    cx.word(cx.links[nl].start),
+                    "sales" | "sale" | "purchases" | "transactions" | "business"
+                ) && cx.links[nl].end == cx.links[nl].start + 1;
+                if cx.links[nl].targets.iter().any(absorbs) && !measure_too {
                     cx.used[nl] = true;
+                } else if measure_too && (cx.links[nl].targets.iter().any(absorbs) || facts_word) {
+                    cx.soft[nl] = true;
                 }
             }
             if start > 0 {
@@ -623,6 +721,7 @@ pub fn read(
 
     // 4. Remaining words: measures, stray dimensions/entities/grains.
     let mut count_entity: Option<(String, usize)> = None;
+    let (mut soft_measure, mut hard_measure) = (false, false);
     let trend = has("trend") || has("trends") || has_phrase("over time");
     for li in 0..cx.links.len() {
         if cx.used[li] {
@@ -680,6 +779,20 @@ pub fn read(
             if verb_phrase {
                 cx.used[li] = true;
                 continue;
+            }
+            if cx.soft[li] {
+                let hard_other = cx.links.iter().enumerate().any(|(o, l)| {
+                    o != li
+                        && !cx.soft[o]
+                        && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+                });
+                cx.used[li] = true;
+                if hard_other {
+                    continue;
+                }
+                soft_measure = true;
+            } else {
+                hard_measure = true;
             }
             let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1)
                 && model.measures[m].agg == Aggregation::Sum;
@@ -862,6 +975,7 @@ pub fn read(
             nothing_linked: true,
             defaulted_measure: false,
             rank: ranked.then_some((top_n.or(Some(if explicit_top { 10 } else { 1 })), rank_desc)),
+            soft_measure: false,
         });
     }
 
@@ -1061,7 +1175,19 @@ pub fn read(
         || has("compared")
         || has("against")
         || has("or");
-    if comparing {
+    // Several values listed ("Brand A, Brand B and Brand C") are shown one per row, unless combined.
+    let combined = [
+        "combined",
+        "together",
+        "altogether",
+        "total",
+        "overall",
+        "sum",
+        "all",
+    ]
+    .iter()
+    .any(|w| has(w));
+    if comparing || !combined {
         let dims: Vec<String> = intent
             .filters
             .iter()
@@ -1109,6 +1235,20 @@ pub fn read(
             GroupKey::Grain(g) => Some(*g),
             _ => None,
         });
+        // "grew from 2022 to 2023": growth between the range's first and last year.
+        if let ([p], None, GrowthKind::YearOverYear) = (intent.periods.as_slice(), has_grain, kind)
+        {
+            let whole = p.month_aligned() && p.start.month() == 1 && p.end.month() == 1;
+            let (y1, y2) = (p.start.year(), p.last_day().year());
+            if whole && y2 > y1 {
+                let year = |y: i32| super::time::Period {
+                    start: chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(p.start),
+                    end: chrono::NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(p.end),
+                    label: y.to_string(),
+                };
+                intent.periods = vec![year(y1), year(y2)];
+            }
+        }
         intent.shape = match (kind, grain, has_grain) {
             (GrowthKind::PeriodOverPeriod, Some(g), _) => {
                 intent.add_group(GroupKey::Grain(g));
@@ -1118,7 +1258,7 @@ pub fn read(
             _ if intent.periods.len() >= 2 => Shape::Compare,
             _ => Shape::Growth(GrowthKind::YearOverYear),
         };
-    } else if intent.periods.len() >= 2 {
+    } else if intent.periods.len() >= 2 && (comparing || !grouped_by_time(&intent)) {
         intent.shape = Shape::Compare;
     } else if share
         && (!intent.group_by.is_empty() || !intent.filters.is_empty())
@@ -1155,7 +1295,16 @@ pub fn read(
     }
     let mut reading = finish(intent, notes, ignored, defaulted);
     reading.rank = ranked.then_some(rank_spec);
+    reading.soft_measure = soft_measure && !hard_measure;
     Ok(reading)
+}
+
+/// Whether the answer has a row per time bucket (then several periods are kept, not put side by side).
+fn grouped_by_time(intent: &Intent) -> bool {
+    intent
+        .group_by
+        .iter()
+        .any(|g| matches!(g, GroupKey::Grain(_)))
 }
 
 fn finish(
@@ -1173,6 +1322,7 @@ fn finish(
         nothing_linked: false,
         defaulted_measure,
         rank: None,
+        soft_measure: false,
     }
 }
 

@@ -1176,9 +1176,12 @@ pub(super) fn build_single(
             ));
         }
         Shape::Aggregate | Shape::Top { .. } => {
+            // Several periods ("2001 and 2002 by year") are all kept.
+            let mut conds = Vec::new();
             for p in &intent.periods {
-                where_parts.push(b.period_expr(p)?);
+                conds.push(b.period_expr(p)?);
             }
+            where_parts.extend(or_all(conds));
             let mut first_alias = None;
             for (e, alias, fmt) in &measures {
                 let a = add(
