@@ -68,20 +68,7 @@ pub fn route(question: &str, has_previous: bool) -> Route {
     {
         return Route::Help;
     }
-    let summary = [
-        "summary",
-        "summarize",
-        "summarise",
-        "overview",
-        "recap",
-        "highlights",
-        "briefing",
-    ];
-    if w.iter().any(|x| summary.contains(&x.as_str()))
-        || text.starts_with("how did we do")
-        || text.starts_with("how are we doing")
-        || text.starts_with("how did sales do")
-    {
+    if crate::agent::nl::safety::is_summary(&crate::agent::nl::lexer::tokenize(question)) {
         return Route::Summary;
     }
     let chit = [

@@ -680,6 +680,7 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             }
         }
     }
+    derived_flags(&mut model, &tabs, &fact, &joins, &entities);
     name_dimensions(&mut model, &tabs);
     model.default_metric = model
         .measures
@@ -1125,7 +1126,21 @@ fn headline_synonyms(model: &mut SemanticModel, primary: &str) {
             continue;
         }
         if let Some((head, last)) = m.name.rsplit_once(' ') {
-            if matches!(last, "amount" | "value" | "total" | "sum" | "amt") && !names.contains(head)
+            let generic_head = matches!(
+                head,
+                "total"
+                    | "net"
+                    | "gross"
+                    | "extended"
+                    | "unit"
+                    | "sum"
+                    | "average"
+                    | "grand"
+                    | "line"
+            );
+            if matches!(last, "amount" | "value" | "total" | "sum" | "amt")
+                && !names.contains(head)
+                && !generic_head
             {
                 let (h, plural) = (head.to_string(), pluralize(head));
                 add_synonyms(m, &[h.as_str(), plural.as_str()]);
@@ -1264,8 +1279,6 @@ fn derived_measures(model: &mut SemanticModel) {
                     "average transaction value",
                     "average ticket",
                     "average ticket size",
-                    "revenue per order",
-                    "sales per order",
                     "average order",
                     "mean order value",
                 ],
@@ -1379,6 +1392,7 @@ fn dimension(
             },
             values: Vec::new(),
             alias: None,
+            expr: None,
         });
     }
     if !c.text() {
@@ -1388,6 +1402,14 @@ fn dimension(
         !c.info.sample_values.is_empty() || c.info.distinct_count.is_some_and(|n| n <= 1000);
     let named = matches!(c.last(), "name" | "description" | "label" | "title");
     if c.key == Some(KeyKind::Strong) && !low_card && is_fact {
+        return None;
+    }
+    // "Customer ID" beside "Customer Name": the name is what answers show.
+    let named_too = t.cols.iter().any(|o| {
+        o.text() && o.words.len() == c.words.len() && o.last() == "name" && o.base() == c.base()
+            || o.text() && o.phrase() == format!("{} name", c.base())
+    });
+    if c.key.is_some() && is_fact && named_too {
         return None;
     }
     if is_fact && !low_card && !named {
@@ -1407,7 +1429,81 @@ fn dimension(
         synonyms: if raw != name { vec![raw] } else { Vec::new() },
         values: Vec::new(),
         alias: None,
+        expr: None,
     })
+}
+
+/// Flags analysts ask about that the facts imply: "discounted" lines (a discount above zero) and
+/// "promoted" ones (a promotion joined).
+fn derived_flags(
+    model: &mut SemanticModel,
+    tabs: &[Tab<'_>],
+    fact: &[bool],
+    joins: &[(usize, String, usize, String)],
+    entities: &[Option<String>],
+) {
+    let flag = |name: &str, table: &str, column: &str, expr: String, syn: &[&str]| DimensionDef {
+        name: name.into(),
+        table: table.into(),
+        column: column.into(),
+        kind: DimensionKind::Flag,
+        synonyms: syn.iter().map(|s| s.to_string()).collect(),
+        values: Vec::new(),
+        alias: Some(name.replace(' ', "_")),
+        expr: Some(expr),
+    };
+    for (ti, t) in tabs.iter().enumerate() {
+        if !fact[ti] {
+            continue;
+        }
+        let table = &t.info.name;
+        if let Some(c) = t
+            .cols
+            .iter()
+            .find(|c| c.numeric() && c.key.is_none() && c.words.iter().any(|w| w == "discount"))
+        {
+            if model.dimension("discounted").is_none() {
+                model.dimensions.push(flag(
+                    "discounted",
+                    table,
+                    c.name(),
+                    format!("{} > 0", quote_ident(c.name())),
+                    &[
+                        "with a discount",
+                        "with discount",
+                        "had a discount",
+                        "have a discount",
+                        "has a discount",
+                        "on discount",
+                        "discounted items",
+                        "discounted lines",
+                    ],
+                ));
+            }
+        }
+        for (a, ac, b, _) in joins {
+            let promo = entities[*b].as_deref().is_some_and(|e| {
+                e.contains("promotion") || e.contains("promo") || e.contains("campaign")
+            });
+            if *a != ti || !promo || model.dimension("promoted").is_some() {
+                continue;
+            }
+            model.dimensions.push(flag(
+                "promoted",
+                table,
+                ac,
+                format!("{} IS NOT NULL", quote_ident(ac)),
+                &[
+                    "on promotion",
+                    "promotional",
+                    "with a promotion",
+                    "under promotion",
+                    "promoted sales",
+                    "promo sales",
+                ],
+            ));
+        }
+    }
 }
 
 /// Unique names and analysts' synonyms for the dimensions.

@@ -177,6 +177,10 @@ pub struct DimensionDef {
     pub values: Vec<String>,
     #[serde(default)]
     pub alias: Option<String>,
+    /// An expression over the table's columns that stands in for `column`: a flag such as "discounted"
+    /// (`discount > 0`) or "promoted" (`promotion_key IS NOT NULL`).
+    #[serde(default)]
+    pub expr: Option<String>,
 }
 
 impl DimensionDef {

@@ -154,6 +154,60 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// Rewrites idioms of sign into plain thresholds the reader knows: "losing money" / "unprofitable" →
+/// "profit below 0", "negative X" → "below 0 X", "positive X" → "above 0 X".
+pub fn rewrite_idioms(tokens: Vec<Token>) -> Vec<Token> {
+    let word = |text: &str, orig: &str| Token {
+        text: text.into(),
+        orig: orig.into(),
+        number: text.parse::<f64>().ok(),
+        symbol: false,
+        hyphen: false,
+    };
+    let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let orig = tokens[i].orig.clone();
+        let loss = match (t(i), t(i + 1), t(i + 2)) {
+            ("losing" | "lose" | "lost" | "loses", "money", _) => Some(2),
+            ("loss", "making", _) => Some(2),
+            ("at" | "made" | "make" | "making", "a", "loss") => Some(3),
+            ("in", "the", "red") => Some(3),
+            ("unprofitable" | "lossmaking", _, _) => Some(1),
+            _ => None,
+        };
+        if let Some(used) = loss {
+            out.extend([
+                word("profit", &orig),
+                word("below", &orig),
+                word("0", &orig),
+            ]);
+            i += used;
+            continue;
+        }
+        let ranked = i > 0 && matches!(t(i - 1), "most" | "least" | "more" | "less" | "the");
+        if t(i) == "profitable" && !ranked {
+            out.extend([
+                word("profit", &orig),
+                word("above", &orig),
+                word("0", &orig),
+            ]);
+            i += 1;
+            continue;
+        }
+        if matches!(t(i), "negative" | "positive") && !t(i + 1).is_empty() {
+            let cmp = if t(i) == "negative" { "below" } else { "above" };
+            out.extend([word(cmp, &orig), word("0", &orig)]);
+            i += 1;
+            continue;
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    out
+}
+
 /// A light stemmer: lowercase singular, so "categories" ~ "category", "stores" ~ "store".
 pub fn stem(word: &str) -> String {
     let w = word.to_lowercase();

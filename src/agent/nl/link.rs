@@ -91,6 +91,29 @@ impl Lexicon {
                 }
             }
             if d.kind == DimensionKind::Category {
+                // US states: "Tennessee" finds "TN" and "TN" finds "Tennessee".
+                let coded = d
+                    .values
+                    .iter()
+                    .filter(|v| {
+                        US_STATES
+                            .iter()
+                            .any(|(c, n)| v == c || v.eq_ignore_ascii_case(n))
+                    })
+                    .count();
+                if coded * 2 >= d.values.len() && coded > 0 {
+                    for v in &d.values {
+                        if let Some((code, name)) = US_STATES
+                            .iter()
+                            .find(|(c, n)| v == c || v.eq_ignore_ascii_case(n))
+                        {
+                            // Codes typed for names would catch "in", "or", "me": names only.
+                            if v == code {
+                                lx.add(name, Target::Value(i, v.clone()));
+                            }
+                        }
+                    }
+                }
                 for v in &d.values {
                     if !v.trim().is_empty() {
                         let key = phrase_key(v);
@@ -334,6 +357,61 @@ impl Lexicon {
         (links, fixes)
     }
 }
+
+/// US state codes and names.
+const US_STATES: &[(&str, &str)] = &[
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("DC", "District of Columbia"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+];
 
 /// Shorthand analysts type for catalog words.
 fn abbreviation(word: &str) -> Option<&'static str> {

@@ -102,7 +102,7 @@ impl NlEngine {
     /// Reads a question and plans its SQL.
     pub fn plan(&self, question: &str, ctx: &NlContext) -> Result<NlPlan, NlError> {
         let model = &*self.model;
-        let tokens = lexer::tokenize(question);
+        let tokens = lexer::rewrite_idioms(lexer::tokenize(question));
         if tokens.iter().all(|t| t.symbol) {
             return Err(clarify::nothing(model));
         }

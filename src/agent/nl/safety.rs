@@ -226,6 +226,65 @@ pub fn is_summary(tokens: &[Token]) -> bool {
         ]
         .iter()
         .any(|p| text.contains(p))
+        || performance_question(&words)
+}
+
+/// "How did the business do in 2023?", "how have our stores performed": a question about how things went,
+/// not about one figure.
+fn performance_question(words: &[&str]) -> bool {
+    let Some(start) = words.windows(2).position(|w| {
+        w[0] == "how" && matches!(w[1], "did" | "was" | "were" | "has" | "have" | "is" | "are")
+    }) else {
+        return false;
+    };
+    let subject_ok = |w: &str| {
+        matches!(
+            w,
+            "we" | "the"
+                | "our"
+                | "business"
+                | "company"
+                | "stores"
+                | "store"
+                | "shop"
+                | "shops"
+                | "things"
+                | "it"
+                | "everything"
+                | "sales"
+                | "trading"
+                | "overall"
+                | "year"
+                | "quarter"
+                | "month"
+                | "brand"
+                | "region"
+                | "chain"
+                | "team"
+                | "us"
+                | "business's"
+        )
+    };
+    let verbs = [
+        "do",
+        "doing",
+        "perform",
+        "performed",
+        "performing",
+        "go",
+        "going",
+        "gone",
+        "fare",
+        "fared",
+        "been",
+    ];
+    let rest = &words[start + 2..];
+    match rest.iter().position(|w| verbs.contains(w)) {
+        Some(v) if v <= 4 => rest[..v]
+            .iter()
+            .all(|w| subject_ok(w) || w.chars().all(|c| c.is_ascii_digit())),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

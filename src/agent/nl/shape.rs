@@ -107,6 +107,9 @@ pub(super) const PURCHASE_VERBS: &[&str] = &[
     "visited",
     "returned",
     "sold",
+    "sell",
+    "sells",
+    "selling",
 ];
 
 fn is_groupable(t: &Target) -> bool {
@@ -396,6 +399,31 @@ pub fn read(
         if w == "each" && cx.word(i + 1) == "other" {
             continue;
         }
+        // "total sales across our Boston stores" adds them up.
+        if w == "across"
+            && ["total", "overall", "combined", "altogether"]
+                .iter()
+                .any(|x| has(x))
+        {
+            continue;
+        }
+        // "in each of the last 3 months": one row per month of that period.
+        if matches!(w, "each" | "every") && cx.word(i + 1) == "of" {
+            let unit = (i + 2..(i + 7).min(n))
+                .take_while(|&k| cx.consumed[k] || matches!(cx.word(k), "the" | "those" | "these"))
+                .find_map(|k| match cx.word(k) {
+                    "days" => Some(Grain::Day),
+                    "weeks" => Some(Grain::Week),
+                    "months" => Some(Grain::Month),
+                    "quarters" => Some(Grain::Quarter),
+                    "years" => Some(Grain::Year),
+                    _ => None,
+                });
+            if let Some(g) = unit {
+                intent.add_group(GroupKey::Grain(g));
+                continue;
+            }
+        }
         let (mut k, _) = cx.slot(i + 1);
         // "for each outlet store": a value before the grouped thing filters it.
         k = cx.past_value(k);
@@ -469,6 +497,25 @@ pub fn read(
                     intent.add_group(g);
                 }
                 cx.used[li] = true;
+                // "by product colour": an unknown noun after the grouped thing names an attribute we lack.
+                let after = cx.links[li].end;
+                if after < n
+                    && cx.unknown(after)
+                    && cx.tokens[after].text.chars().all(|c| c.is_alphabetic())
+                    && !["ly", "ing", "ed"]
+                        .iter()
+                        .any(|x| cx.tokens[after].text.ends_with(x))
+                    && matches!(
+                        targets.iter().find(|t| is_groupable(t)),
+                        Some(Target::Entity(_))
+                    )
+                {
+                    return Err(clarify::unknown_grouping(
+                        model,
+                        &cx.tokens[after].orig,
+                        &lead_measures,
+                    ));
+                }
             } else if let Some(Target::Measure(m)) =
                 targets.iter().find(|t| matches!(t, Target::Measure(_)))
             {
@@ -536,6 +583,36 @@ pub fn read(
                 let adjective =
                     !matches!(w, "top" | "bottom" | "best" | "worst" | "which" | "what");
                 let measure_too = targets.iter().any(|t| matches!(t, Target::Measure(_)));
+                // "the biggest order by sales", "top 5 orders by revenue": rank the orders themselves,
+                // one per id the counting measure counts, when another measure does the ranking.
+                let counted_unit = targets.iter().find_map(|t| match t {
+                    Target::Measure(m) if model.measures[*m].format == Format::Count => {
+                        let md = &model.measures[*m];
+                        count_distinct_column(&md.expr)
+                            .filter(|_| model.table(&md.table).is_some_and(|t| t.fact))
+                            .map(|c| (md.table.clone(), c))
+                    }
+                    _ => None,
+                });
+                let ranked_by_other = cx.links.iter().enumerate().any(|(o, l)| {
+                    o != li
+                        && l.targets.iter().any(|t| {
+                            matches!(t, Target::Measure(m) if model.measures[*m].format != Format::Count)
+                        })
+                });
+                if let (Some((table, column)), true, false) = (
+                    counted_unit,
+                    ranked_by_other,
+                    targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Entity(_) | Target::Dimension(_))),
+                ) {
+                    intent.add_group(GroupKey::Column { table, column });
+                    cx.used[li] = true;
+                    let tok = &cx.tokens[cx.links[li].end - 1];
+                    rank_plural = tok.text != tok.stem();
+                    continue;
+                }
                 if adjective && measure_too {
                     if matches!(w, "most" | "fewest" | "least") {
                         most_entity = Some(li);
@@ -836,13 +913,27 @@ pub fn read(
         }
     }
     if let Some(den) = &per_den {
+        // "per order line", "per row": each line's average, not a ratio of totals.
+        let per_row = model
+            .measure(den)
+            .is_some_and(|d| d.expr.replace(' ', "").eq_ignore_ascii_case("count(*)"));
         for m in intent.measures.iter_mut() {
             if &m.name != den {
-                m.per = Some(den.clone());
-                m.average = false;
+                let summed = model
+                    .measure(&m.name)
+                    .is_some_and(|x| x.agg == Aggregation::Sum);
+                if per_row && summed {
+                    m.average = true;
+                    m.per = None;
+                } else {
+                    m.per = Some(den.clone());
+                    m.average = false;
+                }
             }
         }
-        intent.measures.retain(|m| m.per.is_some());
+        intent
+            .measures
+            .retain(|m| m.per.is_some() || (per_row && m.average));
     }
     for m in lead_measures.iter().rev() {
         let r = MeasureRef {

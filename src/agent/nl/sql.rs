@@ -477,7 +477,11 @@ impl<'a> Builder<'a> {
     fn dim_col(&mut self, name: &str) -> Result<(Expr, String, String), BuildError> {
         let d = self.dimension(name)?;
         self.need(&d.table);
-        Ok((col(&d.table, &d.column), d.column_alias(), d.table.clone()))
+        let e = match &d.expr {
+            Some(x) => nested(qualify(parse_catalog_expr(x)?, &d.table)),
+            None => col(&d.table, &d.column),
+        };
+        Ok((e, d.column_alias(), d.table.clone()))
     }
 
     /// A dimension by name; when its table cannot be reached from the base table, the base table's column of
