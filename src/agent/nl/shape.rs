@@ -507,7 +507,7 @@ pub fn read(
                         .any(|x| cx.tokens[after].text.ends_with(x))
                     && matches!(
                         targets.iter().find(|t| is_groupable(t)),
-                        Some(Target::Entity(_))
+                        Some(Target::Entity(_) | Target::Dimension(_))
                     )
                 {
                     return Err(clarify::unknown_grouping(

@@ -1160,3 +1160,93 @@ fn star_schema_dates_come_from_the_facts_not_the_calendar() {
     let s = plan_with(&e, "median order value").sql;
     assert!(s.contains("GROUP BY store_sales.ss_ticket_number"), "{s}");
 }
+
+/// A Superstore-like flat table and a store table with state codes, for the readings added with inference.
+fn superstore_engine() -> NlEngine {
+    let mut od = col("Order Date", "DATE", &[]);
+    od.min = Some("2021-01-01".into());
+    od.max = Some("2024-12-31".into());
+    let mut discount = col("Discount", "DOUBLE", &[]);
+    discount.max = Some("0.8".into());
+    let lake = LakeSnapshot {
+        tables: vec![TableInfo {
+            name: "orders".into(),
+            columns: vec![
+                col("Order ID", "VARCHAR", &[]),
+                od,
+                col("Ship Date", "DATE", &[]),
+                col("Customer Name", "VARCHAR", &[]),
+                col(
+                    "Segment",
+                    "VARCHAR",
+                    &["Consumer", "Corporate", "Home Office"],
+                ),
+                col("State", "VARCHAR", &["TN", "CA", "TX"]),
+                col("Category", "VARCHAR", &["Furniture", "Technology"]),
+                col("Sub-Category", "VARCHAR", &["Chairs", "Tables", "Phones"]),
+                col("Sales", "DOUBLE", &[]),
+                col("Quantity", "BIGINT", &[]),
+                discount,
+                col("Profit", "DOUBLE", &[]),
+            ],
+            row_count: Some(50_000),
+        }],
+    };
+    NlEngine::new(Arc::new(SemanticModel::infer(&lake)))
+}
+
+#[test]
+fn inferred_readings_of_signs_flags_and_shorthand() {
+    let e = superstore_engine();
+    let s = plan_with(&e, "which sub-categories are losing money").sql;
+    assert!(s.contains("HAVING SUM(orders.\"Profit\") < 0"), "{s}");
+    let s = plan_with(&e, "how many orders included a discounted item in 2024").sql;
+    assert!(
+        s.contains("orders.\"Discount\" > 0") && s.contains("COUNT(DISTINCT"),
+        "{s}"
+    );
+    let s = plan_with(&e, "average sales per order line for Technology").sql;
+    assert!(s.contains("AVG(orders.\"Sales\")"), "{s}");
+    let s = plan_with(&e, "what was our biggest order by sales").sql;
+    assert!(
+        s.contains("GROUP BY orders.\"Order ID\"") && s.contains("LIMIT 1"),
+        "{s}"
+    );
+    let s = plan_with(&e, "sales in Tennessee").sql;
+    assert!(s.contains("orders.\"State\" = 'TN'"), "{s}");
+    let s = plan_with(&e, "rev by cat 2023").sql;
+    assert!(
+        s.contains("\"Category\"") && s.contains("SUM(orders.\"Sales\")"),
+        "{s}"
+    );
+    let s = plan_with(&e, "profit margin % by segment").sql;
+    assert!(
+        s.contains("SUM(orders.\"Profit\") / SUM(orders.\"Sales\")"),
+        "{s}"
+    );
+    let s = plan_with(&e, "average days to ship by segment").sql;
+    assert!(s.contains("date_diff('day'"), "{s}");
+    let s = plan_with(&e, "sales for Chairs, Tables and Phones in 2023").sql;
+    assert!(s.contains("GROUP BY orders.\"Sub-Category\""), "{s}");
+    let s = plan_with(&e, "total sales for Chairs and Tables in 2023").sql;
+    assert!(!s.contains("GROUP BY"), "{s}");
+    assert!(matches!(
+        e.plan("sales by customer colour", &NlContext::default()),
+        Err(NlError::Clarify { .. })
+    ));
+}
+
+#[test]
+fn a_follow_up_after_a_value_keeps_the_measure() {
+    let e = superstore_engine();
+    let first = plan_with(&e, "units by category in 2024");
+    let ctx = NlContext {
+        anchor: None,
+        previous: Some(first.intent.clone()),
+    };
+    let s = e.plan("only for Corporate sales", &ctx).unwrap().sql;
+    assert!(
+        s.contains("SUM(orders.\"Quantity\")") && s.contains("'Corporate'"),
+        "{s}"
+    );
+}
