@@ -499,7 +499,8 @@ pub fn read(
                 cx.used[li] = true;
                 // "by product colour": an unknown noun after the grouped thing names an attribute we lack.
                 let after = cx.links[li].end;
-                if after < n
+                if w == "by"
+                    && after < n
                     && cx.unknown(after)
                     && cx.tokens[after].text.chars().all(|c| c.is_alphabetic())
                     && !["ly", "ing", "ed"]
