@@ -638,6 +638,18 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             let noun = tabs[ti].noun.clone();
             for i in before..model.measures.len() {
                 let name = model.measures[i].name.clone();
+                let head = name
+                    .rsplit_once(' ')
+                    .map(|(h, _)| h.to_string())
+                    .unwrap_or(name.clone());
+                if model.measures[i].agg == Aggregation::Sum && !head.contains(' ') {
+                    // A target next to the sales: "sales target", "revenue targets".
+                    let m = &mut model.measures[i];
+                    for w in ["sales", "revenue"] {
+                        m.synonyms.push(format!("{w} {head}"));
+                        m.synonyms.push(format!("{w} {}", pluralize(&head)));
+                    }
+                }
                 if model.measures[..before].iter().any(|m| m.name == name) {
                     let m = &mut model.measures[i];
                     m.alias = Some(super::semantic::snake(&format!("{noun} {name}")));
@@ -820,6 +832,10 @@ fn days_to_ship(table: &str, sold: &Col<'_>, shipped: &Col<'_>) -> MeasureDef {
             "shipping days",
             "days to shipment",
             "shipping delay",
+            "take to ship",
+            "takes to ship",
+            "ship days",
+            "delivery days",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1329,6 +1345,13 @@ fn derived_measures(model: &mut SemanticModel) {
         if !bare_margin {
             m.synonyms.push("profit margin".into());
         }
+        // "gross margin percentage", "net profit rate": the profit measure's own name with a rate word.
+        for suffix in ["percentage", "percent", "rate", "ratio", "pct"] {
+            let own = format!("{} {suffix}", p.name);
+            if !m.synonyms.contains(&own) {
+                m.synonyms.push(own);
+            }
+        }
         model.measures.push(m);
     }
     let quantity = model
@@ -1396,6 +1419,19 @@ fn dimension(
         });
     }
     if !c.text() {
+        // A calendar's fiscal year or period groups like any attribute.
+        if !is_fact && c.numeric() && c.words.iter().any(|w| w == "fiscal") {
+            return Some(DimensionDef {
+                name: c.phrase(),
+                table: t.info.name.clone(),
+                column: c.name().to_string(),
+                kind: DimensionKind::Category,
+                synonyms: Vec::new(),
+                values: Vec::new(),
+                alias: None,
+                expr: None,
+            });
+        }
         return None;
     }
     let low_card =

@@ -812,7 +812,7 @@ pub(crate) fn dimension_synonyms(name: &str) -> Vec<String> {
         "state" => &["province"],
         "channel" | "sales channel" => &["channel", "sales channel"],
         "segment" | "customer segment" => &["customer segment", "segment"],
-        "brand" | "brand name" => &["brand", "make"],
+        "brand" | "brand name" => &["brand"],
         "country" => &["nation"],
         "ship mode" | "shipping mode" => &[
             "shipping method",

@@ -102,7 +102,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     };
     let chars: Vec<char> = text.chars().collect();
     let mut hyphen_next = false;
+    let mut skip_s = false;
     for (i, &ch) in chars.iter().enumerate() {
+        if std::mem::take(&mut skip_s) {
+            continue;
+        }
         let next_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
         let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
         let in_number = (ch == '.' || ch == ',') && prev_digit && next_digit && !cur.is_empty();
@@ -112,7 +116,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             cur.push(ch);
         } else if ch == '\'' || ch == '\u{2019}' {
-            // "what's" -> "whats"; "customers'" -> "customers"
+            // "what's" -> "whats"; "customers'" -> "customers"; "last year's" -> "last year"
+            let s_ends = matches!(chars.get(i + 1), Some('s' | 'S'))
+                && chars.get(i + 2).is_none_or(|c| !c.is_alphanumeric());
+            let contraction = matches!(
+                cur.to_lowercase().as_str(),
+                "what" | "that" | "it" | "let" | "who" | "here" | "there" | "where" | "he" | "she"
+            );
+            if s_ends && !contraction && !cur.is_empty() {
+                skip_s = true;
+            }
         } else {
             flush(&mut cur, &mut out, &mut hyphen_next);
             let sym = match ch {
@@ -206,6 +219,89 @@ pub fn rewrite_idioms(tokens: Vec<Token>) -> Vec<Token> {
         i += 1;
     }
     out
+}
+
+/// Words of a question's shape that typos hide ("higest", "totl", "quater"): corrected in place unless the
+/// typed word is a catalog word (`known`).
+const SHAPE_WORDS: &[&str] = &[
+    "highest",
+    "lowest",
+    "total",
+    "average",
+    "biggest",
+    "largest",
+    "smallest",
+    "between",
+    "quarter",
+    "quarterly",
+    "monthly",
+    "yearly",
+    "compare",
+    "compared",
+    "growth",
+    "share",
+    "percentage",
+    "number",
+    "which",
+    "what",
+    "month",
+    "year",
+    "through",
+    "versus",
+    "breakdown",
+    "least",
+    "most",
+    "fewest",
+    "bottom",
+    "top",
+    "each",
+    "every",
+    "including",
+    "excluding",
+    "last",
+    "previous",
+];
+
+/// Corrects typos of shape words (edit distance 1, words of four letters or more).
+pub fn fix_shape_typos(mut tokens: Vec<Token>, known: impl Fn(&str) -> bool) -> Vec<Token> {
+    for t in tokens.iter_mut() {
+        if t.symbol
+            || t.number.is_some()
+            || t.text.len() < 4
+            || !t.text.chars().all(|c| c.is_ascii_alphabetic())
+            || is_filler(&t.text)
+            || known(&stem(&t.text))
+            || month_like(&t.text)
+        {
+            continue;
+        }
+        let close: Vec<&&str> = SHAPE_WORDS
+            .iter()
+            .filter(|w| w.len() >= 5 && edit_distance(&t.text, w) == 1)
+            .collect();
+        if let [w] = close.as_slice() {
+            t.text = (**w).to_string();
+        }
+    }
+    tokens
+}
+
+fn month_like(w: &str) -> bool {
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+    .iter()
+    .any(|m| edit_distance(w, m) <= 1)
 }
 
 /// A light stemmer: lowercase singular, so "categories" ~ "category", "stores" ~ "store".
@@ -413,6 +509,12 @@ pub const FILLER: &[&str] = &[
     "trend",
     "develop",
     "account",
+    "shopped",
+    "shopping",
+    "include",
+    "including",
+    "takes",
+    "take",
     "accounts",
     "contribute",
     "contributed",
@@ -432,7 +534,6 @@ pub const FILLER: &[&str] = &[
     "living",
     "includes",
     "included",
-    "including",
     "developed",
     "evolve",
     "evolved",

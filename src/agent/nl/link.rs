@@ -39,6 +39,8 @@ pub struct Lexicon {
     max_len: usize,
     vocab: Vec<String>,
     vocab_set: HashSet<String>,
+    /// Words of measure, dimension and entity names (not values): typos are corrected to these first.
+    schema_vocab: HashSet<String>,
     /// Keys of values that look like ordinary words ("IN", "OR", "Tops"): matched only as typed.
     strict: HashSet<String>,
 }
@@ -110,6 +112,26 @@ impl Lexicon {
                             // Codes typed for names would catch "in", "or", "me": names only.
                             if v == code {
                                 lx.add(name, Target::Value(i, v.clone()));
+                            }
+                        }
+                    }
+                }
+                // Values that all begin with the same word ("Larkspur Portland Pearl"): the rest names them too.
+                let firsts: Vec<&str> = d
+                    .values
+                    .iter()
+                    .filter_map(|v| v.split_once(' ').map(|(f, _)| f))
+                    .collect();
+                let shared = firsts.first().copied().filter(|f| {
+                    d.values.len() >= 3
+                        && firsts.len() == d.values.len()
+                        && firsts.iter().all(|x| x == f)
+                });
+                if let Some(prefix) = shared {
+                    for v in &d.values {
+                        if let Some(rest) = v.strip_prefix(prefix).map(str::trim) {
+                            if rest.contains(' ') || rest.len() > 3 {
+                                lx.add(rest, Target::Value(i, v.clone()));
                             }
                         }
                     }
@@ -203,9 +225,13 @@ impl Lexicon {
         }
         let len = key.split(' ').count();
         self.max_len = self.max_len.max(len);
+        let schema = !matches!(target, Target::Value(..));
         for w in key.split(' ') {
             if w.len() >= 4 && !w.chars().any(|c| c.is_ascii_digit()) {
                 self.vocab_set.insert(w.to_string());
+                if schema {
+                    self.schema_vocab.insert(w.to_string());
+                }
             }
         }
         let entry = self.phrases.entry(key).or_default();
@@ -244,6 +270,11 @@ impl Lexicon {
         })
     }
 
+    /// Whether a word (stemmed) is part of a catalog phrase.
+    pub fn knows(&self, stem: &str) -> bool {
+        self.vocab_set.contains(stem) || self.phrases.contains_key(stem)
+    }
+
     /// Corrects a typo to a catalog word when exactly one word is close enough; business shorthand
     /// ("rev", "cat", "qty") is spelled out first.
     pub fn correct(&self, word: &str) -> Option<String> {
@@ -267,10 +298,30 @@ impl Lexicon {
             }
         }
         let limit = if stemmed.len() >= 8 { 2 } else { 1 };
+        // Schema words first ("formt" is "format", not the city "Fort"), then every word.
+        for pass in 0..2 {
+            if let Some(v) = self.closest(word, &stemmed, limit, pass == 0) {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn closest(
+        &self,
+        word: &str,
+        stemmed: &str,
+        limit: usize,
+        schema_only: bool,
+    ) -> Option<String> {
         let mut best: Option<(usize, &String)> = None;
         let mut tie = false;
-        for v in &self.vocab {
-            let dist = edit_distance(&stemmed, v).min(edit_distance(word, v));
+        for v in self
+            .vocab
+            .iter()
+            .filter(|v| !schema_only || self.schema_vocab.contains(*v))
+        {
+            let dist = edit_distance(stemmed, v).min(edit_distance(word, v));
             if dist <= limit {
                 match best {
                     Some((b, _)) if dist > b => {}
@@ -323,7 +374,38 @@ impl Lexicon {
                         }
                     }
                 }
-                if found.is_some() || pass == 1 {
+                if pass == 1 {
+                    break;
+                }
+                if let Some((len, _)) = &found {
+                    // "store formt": a typo right after a match may complete a longer phrase.
+                    let len = *len;
+                    let end = (i + self.max_len).min(n);
+                    let mut trial = stems.clone();
+                    let mut trial_fixes = Vec::new();
+                    for k in i + len..end {
+                        if skip[k] || tokens[k].symbol {
+                            break;
+                        }
+                        if let Some(fix) = self.correct(&tokens[k].text) {
+                            trial_fixes.push((k, fix.clone()));
+                            trial[k] = fix;
+                        }
+                    }
+                    let longer = (len + 1..=end - i).rev().find_map(|l| {
+                        if (i..i + l).any(|k| skip[k] || tokens[k].symbol) {
+                            return None;
+                        }
+                        self.lookup(&trial[i..i + l].join(" "))
+                            .map(|t| (l, t.clone()))
+                    });
+                    if let Some((l, targets)) = longer {
+                        for (k, fix) in trial_fixes.into_iter().filter(|(k, _)| *k < i + l) {
+                            fixes.push((tokens[k].orig.clone(), fix.clone()));
+                            stems[k] = fix;
+                        }
+                        found = Some((l, targets));
+                    }
                     break;
                 }
                 // Typo pass: correct unknown words from here on, then retry.

@@ -102,7 +102,10 @@ impl NlEngine {
     /// Reads a question and plans its SQL.
     pub fn plan(&self, question: &str, ctx: &NlContext) -> Result<NlPlan, NlError> {
         let model = &*self.model;
-        let tokens = lexer::rewrite_idioms(lexer::tokenize(question));
+        let tokens =
+            lexer::fix_shape_typos(lexer::rewrite_idioms(lexer::tokenize(question)), |w| {
+                self.lexicon.knows(w)
+            });
         if tokens.iter().all(|t| t.symbol) {
             return Err(clarify::nothing(model));
         }
@@ -151,6 +154,22 @@ impl NlEngine {
                 if matches!(new.shape, Shape::List | Shape::CountValues) {
                     new.shape = Shape::Aggregate;
                 }
+                // "only Q4 please" after a question about 2000: the quarter of that year, not the latest.
+                if time.year_guessed && !time.relative {
+                    let prev_years: Vec<i32> =
+                        prev.periods.iter().map(|p| p.start.year()).collect();
+                    if let (Some(&y), true) = (
+                        prev_years.first(),
+                        prev_years.windows(2).all(|w| w[0] == w[1]),
+                    ) {
+                        for p in new.periods.iter_mut() {
+                            let shift = y - p.start.year();
+                            if shift != 0 {
+                                *p = p.shift_years(shift);
+                            }
+                        }
+                    }
+                }
                 let replace = words.contains(&"instead") || first == "now";
                 notes.retain(|n| !n.starts_with("no measure named"));
                 notes.push("follow-up: amended the previous question".into());
@@ -194,11 +213,16 @@ impl NlEngine {
                 );
             }
         } else if time.year_guessed {
-            if let Some(a) = anchor {
-                notes.push(format!(
+            let used = intent.periods.first().map(|p| p.start.year());
+            match (anchor, used) {
+                (Some(a), Some(y)) if y != a.year() => notes.push(format!(
+                    "no year given; kept {y} from the previous question"
+                )),
+                (Some(a), _) => notes.push(format!(
                     "no year given; assumed {}, the latest year in the data",
                     a.year()
-                ));
+                )),
+                _ => {}
             }
         }
         if let Some(note) = to_date_note(&time, &intent, anchor) {

@@ -146,6 +146,40 @@ pub fn refusal(raw: &str, tokens: &[Token]) -> Option<String> {
     {
         return Some("I only read data; I can't modify tables or records.".into());
     }
+    // "Raise all of the 2024 targets by 10% and save the change": an order to change figures.
+    let first = words.first().copied().unwrap_or("");
+    let edit_verb = matches!(
+        first,
+        "raise"
+            | "lower"
+            | "increase"
+            | "decrease"
+            | "cut"
+            | "reduce"
+            | "set"
+            | "change"
+            | "update"
+            | "mark"
+            | "double"
+            | "halve"
+            | "adjust"
+            | "correct"
+            | "fix"
+    );
+    let object = matches!(
+        words.get(1).copied(),
+        Some("all" | "the" | "every" | "each" | "our" | "these" | "those")
+    );
+    let saving = near(
+        &["save", "persist", "commit", "apply", "store"],
+        &[
+            "change", "changes", "it", "them", "edits", "result", "results",
+        ],
+        3,
+    );
+    if (edit_verb && object) || saving {
+        return Some("I only read data; I can't modify tables or records.".into());
+    }
     let off_topic = [
         "weather",
         "forecast",
@@ -208,6 +242,10 @@ pub fn is_summary(tokens: &[Token]) -> bool {
         "narrative",
         "insights",
         "tldr",
+        "takeaways",
+        "takeaway",
+        "headlines",
+        "rundown",
     ]
     .iter()
     .any(|w| words.contains(w))

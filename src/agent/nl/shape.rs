@@ -666,7 +666,14 @@ pub fn read(
         let hyphenated = cx.tokens[start].hyphen
             && start > 0
             && matches!(cx.word(start - 1), "in" | "on" | "off" | "at" | "via");
-        let schema = schema && !compared_value(&cx, li) && !hyphenated;
+        // "the Store channel": a value followed by its own dimension's name is that value.
+        let named_dim = cx.owner.get(end).copied().flatten().is_some_and(|o| {
+            cx.links[o].start == end
+                && cx.links[o].targets.iter().any(|t| {
+                    matches!(t, Target::Dimension(x) if targets.iter().any(|v| matches!(v, Target::Value(d, _) if d == x)))
+                })
+        });
+        let schema = schema && !compared_value(&cx, li) && !hyphenated && !named_dim;
         let values: Vec<(usize, String)> = targets
             .iter()
             .filter_map(|t| match t {
@@ -724,8 +731,35 @@ pub fn read(
                     cx.used[*o] = true;
                 }
             }
+            // A dimension named right after or before the value ("the Women category", "category Women"), else
+            // the value as typed over one that only shares its stem ("Women", not "womens").
+            let named = |k: usize| -> Option<usize> {
+                let o = cx.owner.get(k).copied().flatten()?;
+                cx.links[o].targets.iter().find_map(|t| match t {
+                    Target::Dimension(x) if values.iter().any(|(d, _)| d == x) => Some(*x),
+                    _ => None,
+                })
+            };
+            let typed: String = cx.tokens[start..end]
+                .iter()
+                .map(|t| t.orig.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let by_name = named(end)
+                .or_else(|| start.checked_sub(1).and_then(named))
+                .and_then(|x| values.iter().find(|(d, _)| *d == x).cloned());
+            let exact = (values.len() > 1)
+                .then(|| {
+                    values
+                        .iter()
+                        .find(|(_, v)| v.eq_ignore_ascii_case(&typed))
+                        .cloned()
+                })
+                .flatten();
             let (d, v) = in_context
                 .map(|(c, _)| c)
+                .or(by_name)
+                .or(exact)
                 .or_else(|| {
                     values
                         .iter()
@@ -821,6 +855,17 @@ pub fn read(
         if let (Some(e), true) = (entity, counted) {
             count_entity.get_or_insert((model.tables[e].name.clone(), li));
         }
+        // "list all the products in the Snacks category": the entity's members, not their count.
+        let listing = words.first().is_some_and(|w| matches!(*w, "list" | "name"))
+            || has_phrase("show me all")
+            || has_phrase("show all");
+        if let (Some(e), Some(_), true) = (entity, measure, listing) {
+            if !counted && !cx.preceded_by(start, COUNT_WORDS, 2) {
+                intent.add_group(GroupKey::Entity(model.tables[e].name.clone()));
+                cx.used[li] = true;
+                continue;
+            }
+        }
         if let Some(m) = measure {
             // "made a purchase", "place an order": a verb phrase, not a measure (unless nothing else is asked).
             let verb_phrase = start > 0
@@ -879,7 +924,7 @@ pub fn read(
             continue;
         }
         if let Some(e) = entity {
-            if !counted {
+            if !counted && !all_of(&cx, start) {
                 intent.add_group(GroupKey::Entity(model.tables[e].name.clone()));
             }
             cx.used[li] = true;
@@ -888,7 +933,9 @@ pub fn read(
         if let Some(Target::Dimension(d)) =
             targets.iter().find(|t| matches!(t, Target::Dimension(_)))
         {
-            intent.add_group(GroupKey::Dim(model.dimensions[*d].name.clone()));
+            if !all_of(&cx, start) {
+                intent.add_group(GroupKey::Dim(model.dimensions[*d].name.clone()));
+            }
             cx.used[li] = true;
             continue;
         }
@@ -1048,7 +1095,42 @@ pub fn read(
             })
             && t.text.chars().all(|c| c.is_alphabetic())
             && !["ed", "ing", "ly", "s"].iter().any(|x| t.text.ends_with(x));
-        if capital || prep || modifier || head {
+        // "average customer age by region", "which store manager had": an unknown noun after an entity or
+        // attribute names an attribute the data lacks.
+        let attribute = i > 0
+            && cx.owner[i - 1].is_some_and(|li| {
+                cx.links[li].end == i
+                    && cx.links[li]
+                        .targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Entity(_) | Target::Dimension(_)))
+            })
+            && t.text.chars().all(|c| c.is_alphabetic())
+            && t.text.len() > 2
+            && !["ed", "ing", "ly"].iter().any(|x| t.text.ends_with(x))
+            && {
+                let next = tokens.get(i + 1);
+                next.is_none_or(|n| {
+                    n.symbol
+                        || matches!(
+                            n.text.as_str(),
+                            "by" | "per"
+                                | "for"
+                                | "in"
+                                | "of"
+                                | "had"
+                                | "has"
+                                | "was"
+                                | "is"
+                                | "did"
+                                | "do"
+                                | "does"
+                                | "with"
+                                | "across"
+                        )
+                })
+            };
+        if capital || prep || modifier || head || attribute {
             return Err(clarify::unknown_value(model, &t.orig));
         }
         ignored.push(t.orig.clone());
@@ -1389,6 +1471,20 @@ pub fn read(
     reading.rank = ranked.then_some(rank_spec);
     reading.soft_measure = soft_measure && !hard_measure;
     Ok(reading)
+}
+
+/// "across all stores", "for all our products": the whole of them, not a row each.
+fn all_of(cx: &Ctx, start: usize) -> bool {
+    let mut k = start;
+    while k > 0 && matches!(cx.word(k - 1), "the" | "our" | "of" | "my") {
+        k -= 1;
+    }
+    k >= 2
+        && cx.word(k - 1) == "all"
+        && matches!(
+            cx.word(k - 2),
+            "across" | "for" | "over" | "from" | "among" | "of"
+        )
 }
 
 /// Whether the answer has a row per time bucket (then several periods are kept, not put side by side).

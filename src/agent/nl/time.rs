@@ -135,6 +135,8 @@ enum PieceKind {
     Quarter(u32),
     Half(u32),
     Month(u32),
+    /// A day of a month ("June 1", "31st of May").
+    Day(u32, u32),
     Fixed(NaiveDate, NaiveDate),
 }
 
@@ -161,6 +163,10 @@ impl Piece {
                 add_months(year, m, 1)?,
                 format!("{}_{year}", MONTH_ABBR[(m - 1) as usize]),
             ),
+            PieceKind::Day(m, d) => {
+                let day = ymd(year, m, d)?;
+                (day, day.succ_opt()?, day.format("%Y%m%d").to_string())
+            }
             PieceKind::Fixed(s, e) => (s, e, label_range(s, e)),
         };
         Some(Period { start, end, label })
@@ -218,6 +224,19 @@ fn no_period(tokens: &[Token], i: usize) -> Option<usize> {
     }
     if matches!(t(i), "lifetime" | "alltime") {
         return Some(1);
+    }
+    // Layout and ordering words: "side by side", "in month order", "in chronological order".
+    if (t(i), t(i + 1), t(i + 2)) == ("side", "by", "side") {
+        return Some(3);
+    }
+    if t(i) == "in"
+        && matches!(
+            t(i + 1),
+            "month" | "date" | "chronological" | "time" | "calendar" | "year"
+        )
+        && t(i + 2) == "order"
+    {
+        return Some(3);
     }
     // "(with) one column per year", "a column for each quarter"
     if matches!(t(i), "one" | "a" | "1" | "single" | "separate" | "own")
@@ -310,7 +329,31 @@ pub fn parse_masked(tokens: &[Token], anchor: Option<NaiveDate>, blocked: &[bool
                 ("second", "half") => Some((2, 2)),
                 _ => None,
             });
-        let kind_used = if let Some((q, used)) = quarter {
+        // "June 1", "August 31st", and "1 June", "the 15th of November".
+        let day_at = |k: usize| -> Option<u32> {
+            let w = t(k);
+            let digits = w
+                .strip_suffix("st")
+                .or_else(|| w.strip_suffix("nd"))
+                .or_else(|| w.strip_suffix("rd"))
+                .or_else(|| w.strip_suffix("th"))
+                .unwrap_or(w);
+            (digits.len() <= 2 && !digits.is_empty())
+                .then(|| digits.parse::<u32>().ok())
+                .flatten()
+                .filter(|d| (1..=31).contains(d))
+        };
+        let day_piece = month_of(w)
+            .filter(|_| w != "may" || day_at(i + 1).is_some())
+            .and_then(|m| day_at(i + 1).map(|d| (PieceKind::Day(m, d), 2)))
+            .or_else(|| {
+                let of = usize::from(t(i + 1) == "of");
+                let m = month_of(t(i + 1 + of))?;
+                day_at(i).map(|d| (PieceKind::Day(m, d), 2 + of))
+            });
+        let kind_used = if let Some(p) = day_piece {
+            Some(p)
+        } else if let Some((q, used)) = quarter {
             Some((PieceKind::Quarter(q), used))
         } else if let Some((h, used)) = half {
             Some((PieceKind::Half(h), used))
@@ -328,7 +371,7 @@ pub fn parse_masked(tokens: &[Token], anchor: Option<NaiveDate>, blocked: &[bool
         };
         if let Some((kind, used)) = kind_used {
             let mut end = i + used;
-            if (t(end) == "of" || t(end) == "in")
+            if (t(end) == "of" || t(end) == "in" || t(end) == ",")
                 && tokens.get(end + 1).and_then(|t| t.year()).is_some()
             {
                 end += 1;
@@ -788,6 +831,26 @@ mod tests {
             vec![(d(2024, 1, 1), d(2024, 4, 1))]
         );
         assert_eq!(periods("Q1-Q3 2023"), vec![(d(2023, 1, 1), d(2023, 10, 1))]);
+    }
+
+    #[test]
+    fn reads_days_of_months() {
+        assert_eq!(
+            periods("sales from June 1 through August 31, 2023"),
+            vec![(d(2023, 6, 1), d(2023, 9, 1))]
+        );
+        assert_eq!(
+            periods("revenue between March 1st and May 31st 2022"),
+            vec![(d(2022, 3, 1), d(2022, 6, 1))]
+        );
+        assert_eq!(
+            periods("revenue from 15 November to 31 December 2023"),
+            vec![(d(2023, 11, 15), d(2024, 1, 1))]
+        );
+        assert_eq!(
+            periods("on May 5 2024"),
+            vec![(d(2024, 5, 5), d(2024, 5, 6))]
+        );
     }
 
     #[test]
