@@ -16,13 +16,17 @@ BELOW=0
 for name in "${SETS[@]}"; do
   dir="eval/sets/$name"
   floor=$(awk -v n="$name" '$1 == n { print $2 }' eval/floors)
-  if [ "$name" = demo ]; then
+  # A set may ask about another set's lake (eval/sets/NAME/lake names it).
+  lake_of="$name"
+  [ -f "$dir/lake" ] && lake_of=$(cat "$dir/lake")
+  gen="eval/sets/$lake_of/gen.py"
+  if [ "$lake_of" = demo ]; then
     lake="$INSIGHTS_CACHE/demo-lake-1m"
     [ -f "$lake/.complete" ] || "$INSIGHTS_BIN" demo-data --out "$lake" --rows 1000000 --seed 42 >/dev/null || exit 1
   else
-    lake="$INSIGHTS_CACHE/eval-$name"
+    lake="$INSIGHTS_CACHE/eval-$lake_of"
     if [ ! -f "$lake/.complete" ]; then
-      rm -rf "$lake.tmp" && python3 "$dir/gen.py" --out "$lake.tmp" >/dev/null && rm -rf "$lake" && mv "$lake.tmp" "$lake" \
+      rm -rf "$lake.tmp" && python3 "$gen" --out "$lake.tmp" >/dev/null && rm -rf "$lake" && mv "$lake.tmp" "$lake" \
         && touch "$lake/.complete" || { echo "heldout $name: cannot generate its lake"; BELOW=$((BELOW + 1)); continue; }
     fi
   fi
