@@ -212,7 +212,7 @@ async fn the_llm_routes_requests_the_word_cues_and_the_semantic_engine_cannot_re
     let llm = start_fake_llm_routing(
         vec![Reply::Sql("SELECT 7 AS seven")],
         vec![
-            ("rundown", "summary"),
+            ("lowdown", "summary"),
             ("your weekend", "chitchat"),
             ("what figures", "help"),
             ("frobnicate", "question"),
@@ -228,9 +228,9 @@ async fn the_llm_routes_requests_the_word_cues_and_the_semantic_engine_cannot_re
     ask(&client, "/*ask*/ forget").await.unwrap();
     assert!(llm.route_requests().is_empty());
 
-    // Offline this is read as plain revenue (ignoring "rundown"); the model says it is a summary request.
+    // Offline this is read as plain revenue (ignoring "lowdown"); the model says it is a summary request.
     notices.lock().unwrap().clear();
-    let (cols, rows) = ask(&client, "/*ask*/ give me the rundown on 2023")
+    let (cols, rows) = ask(&client, "/*ask*/ give me the lowdown on 2023")
         .await
         .unwrap();
     assert_eq!(cols, ["kpi", "value"]);

@@ -1,6 +1,6 @@
 //! LLM-assisted routing. The word cues of `router` decide most requests offline; when they are not decisive
 //! and the semantic engine cannot read the request (or only guesses at its default measure), a configured LLM
-//! classifies it into the same routes — so "give me the rundown on 2023" becomes a summary and "tell me about
+//! classifies it into the same routes — so "give me the lowdown on 2023" becomes a summary and "tell me about
 //! your day" a polite refusal instead of SQL. Without an LLM nothing here runs.
 
 use crate::agent::context;

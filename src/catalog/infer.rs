@@ -1713,15 +1713,7 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
 mod tests {
     use super::*;
 
-    fn col(name: &str, ty: &str, values: &[&str]) -> ColumnInfo {
-        ColumnInfo {
-            name: name.into(),
-            data_type: ty.into(),
-            distinct_count: (!values.is_empty()).then_some(values.len() as u64),
-            sample_values: values.iter().map(|s| s.to_string()).collect(),
-            ..Default::default()
-        }
-    }
+    use crate::agent::nl::tests_support::col;
 
     fn table(name: &str, rows: u64, columns: Vec<ColumnInfo>) -> TableInfo {
         TableInfo {

@@ -287,21 +287,9 @@ pub fn fix_shape_typos(mut tokens: Vec<Token>, known: impl Fn(&str) -> bool) -> 
 }
 
 fn month_like(w: &str) -> bool {
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-    .iter()
-    .any(|m| edit_distance(w, m) <= 1)
+    super::time::MONTHS
+        .iter()
+        .any(|m| m.len() > 3 && edit_distance(w, m) <= 1)
 }
 
 /// A light stemmer: lowercase singular, so "categories" ~ "category", "stores" ~ "store".

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::tests_support::demo_model;
+use super::tests_support::{col, demo_model};
 use super::*;
-use crate::catalog::schema::{ColumnInfo, LakeSnapshot, TableInfo};
+use crate::catalog::schema::{LakeSnapshot, TableInfo};
 use crate::catalog::semantic::SemanticModel;
 
 fn engine() -> NlEngine {
@@ -397,16 +397,6 @@ fn string_values_are_literals_from_the_catalog() {
     assert!(r.is_err());
     let p = plan("revenue for electronics");
     assert!(p.sql.contains("'Electronics'"), "{}", p.sql);
-}
-
-fn col(name: &str, ty: &str, values: &[&str]) -> ColumnInfo {
-    ColumnInfo {
-        name: name.into(),
-        data_type: ty.into(),
-        distinct_count: (!values.is_empty()).then_some(values.len() as u64),
-        sample_values: values.iter().map(|s| s.to_string()).collect(),
-        ..Default::default()
-    }
 }
 
 #[test]

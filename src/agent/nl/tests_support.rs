@@ -4,7 +4,8 @@
 use crate::catalog::schema::{ColumnInfo, LakeSnapshot, TableInfo};
 use crate::catalog::semantic::SemanticModel;
 
-fn col(name: &str, ty: &str, values: &[&str]) -> ColumnInfo {
+/// A column with its known values (and their count) as discovery would report them.
+pub(crate) fn col(name: &str, ty: &str, values: &[&str]) -> ColumnInfo {
     ColumnInfo {
         name: name.into(),
         data_type: ty.into(),

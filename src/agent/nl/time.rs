@@ -70,7 +70,7 @@ pub struct TimeParse {
     pub aligned: bool,
 }
 
-const MONTHS: [&str; 12] = [
+pub(super) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
