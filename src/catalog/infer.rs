@@ -69,6 +69,25 @@ const SALE_DATE_WORDS: &[&str] = &[
     "txn",
 ];
 
+/// Nouns of tables that are an order's header (one row per order, the lines in another table).
+const HEADER_NOUNS: &[&str] = &[
+    "orders",
+    "transaction",
+    "transactions",
+    "invoice",
+    "invoices",
+    "receipt",
+    "receipts",
+    "ticket",
+    "tickets",
+    "basket",
+    "baskets",
+    "purchase",
+    "purchases",
+    "header",
+    "headers",
+];
+
 /// Words of a date that is not the moment of sale.
 const OTHER_DATE_WORDS: &[&str] = &[
     "ship",
@@ -524,6 +543,31 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
         .collect();
     // A dimension's own dates (a customer's first purchase) do not place sales in time.
     joins.retain(|j| fact[j.0] || !calendar[j.2]);
+    // An order header that a dateless fact joins to ("order_items" → "orders") places its lines in time,
+    // when its date reads as the sale's ("Order Date") or the table is the order itself.
+    let timed =
+        |t: &Tab<'_>| t.has_date() || t.cols.iter().any(|c| c.time_part() == Some(Grain::Year));
+    let header: Vec<bool> = tabs
+        .iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let sale_dated = t
+                .cols
+                .iter()
+                .any(|c| c.date() && sale_date_rank(&c.phrase()) == 0);
+            let order_like = t
+                .noun
+                .split(' ')
+                .any(|w| SALE_DATE_WORDS.contains(&w) || HEADER_NOUNS.contains(&w));
+            !fact[ti]
+                && !calendar[ti]
+                && t.has_date()
+                && (sale_dated || order_like)
+                && joins
+                    .iter()
+                    .any(|j| j.2 == ti && fact[j.0] && !timed(&tabs[j.0]))
+        })
+        .collect();
     joins.sort_by_key(|j| {
         let fk = tabs[j.0].col(&j.1).map(|c| c.phrase()).unwrap_or_default();
         (!fact[j.0], j.0, sale_date_rank(&fk))
@@ -567,7 +611,7 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
     // Time: the facts' sale dates, then calendars the facts join to.
     let mut time_cols: HashSet<(usize, String)> = HashSet::new();
     for (ti, t) in tabs.iter().enumerate() {
-        if !fact[ti] && !calendar[ti] {
+        if !fact[ti] && !calendar[ti] && !header[ti] {
             continue;
         }
         let mut dates: Vec<&Col<'_>> = t.cols.iter().filter(|c| c.date()).collect();
@@ -659,9 +703,41 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             }
         }
     }
-    // Counts of the entities the facts join to.
+    // An order header's own figures (a shipping fee per order), summed over orders.
+    for (ti, t) in tabs.iter().enumerate().filter(|(ti, _)| header[*ti]) {
+        for c in &t.cols {
+            let own = (ti, c.name().to_string());
+            if !c.numeric()
+                || c.key.is_some()
+                || fk.contains(&own)
+                || time_cols.contains(&own)
+                || c.time_part().is_some()
+                || c.info.partition
+                || model.measures.iter().any(|m| m.name == c.phrase())
+            {
+                continue;
+            }
+            let rate = is_rate(c);
+            model.measures.push(MeasureDef {
+                name: c.phrase(),
+                table: t.info.name.clone(),
+                expr: quote_ident(c.name()),
+                agg: if rate {
+                    Aggregation::Avg
+                } else {
+                    Aggregation::Sum
+                },
+                synonyms: Vec::new(),
+                format: guess_format(&c.phrase(), rate),
+                alias: None,
+                description: None,
+                implicit: false,
+            });
+        }
+    }
+    // Counts of the entities the facts (and their order headers) join to.
     for (a, ac, b, _) in &joins {
-        if !fact[*a] {
+        if !fact[*a] && !header[*a] {
             continue;
         }
         let Some(entity) = &entities[*b] else {
@@ -1132,6 +1208,8 @@ fn headline_synonyms(model: &mut SemanticModel, primary: &str) {
             && last.len() > 2
             && m.agg == Aggregation::Sum
             && !GENERIC_WORDS.contains(&last.as_str())
+            // "total shipping fees": a total of something else.
+            && !matches!(last.as_str(), "total" | "sum")
         {
             m.synonyms.push(last.clone());
         }

@@ -62,6 +62,9 @@ pub struct Threshold {
     /// The upper bound of `Cmp::Between`.
     #[serde(default)]
     pub upper: Option<f64>,
+    /// Compares each row's value, not the total ("how many order lines had a negative profit").
+    #[serde(default)]
+    pub per_row: bool,
 }
 
 // Thresholds are only ever built from finite numbers, so equality is an equivalence.

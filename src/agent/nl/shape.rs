@@ -962,9 +962,7 @@ pub fn read(
     }
     if let Some(den) = &per_den {
         // "per order line", "per row": each line's average, not a ratio of totals.
-        let per_row = model
-            .measure(den)
-            .is_some_and(|d| d.expr.replace(' ', "").eq_ignore_ascii_case("count(*)"));
+        let per_row = is_row_count(model, den);
         for m in intent.measures.iter_mut() {
             if &m.name != den {
                 let summed = model
@@ -1226,7 +1224,28 @@ pub fn read(
                     .filter(|_| counted)
                     .map(|g| (g.clone(), None))
             });
-        if let Some((key, counting)) = subject {
+        // "how many order lines had a negative profit": rows are counted, so each row is compared.
+        let rows_counted = counted
+            && threshold_subject.is_none()
+            && intent.measures.iter().any(|m| is_row_count(model, &m.name))
+            && intent.having.iter().all(|t| {
+                t.measure.per.is_none()
+                    && t.measure.stat.is_none()
+                    && model
+                        .measure(&t.measure.name)
+                        .is_some_and(|m| m.agg == Aggregation::Sum)
+            });
+        if rows_counted {
+            for t in intent.having.iter_mut() {
+                t.per_row = true;
+            }
+            let compared: Vec<String> = intent
+                .having
+                .iter()
+                .map(|t| t.measure.name.clone())
+                .collect();
+            intent.measures.retain(|m| !compared.contains(&m.name));
+        } else if let Some((key, counting)) = subject {
             intent.group_by.retain(|g| g != &key);
             if counted {
                 // Count each member once: by the column its counting measure counts, else the fact
@@ -1831,6 +1850,7 @@ fn read_threshold(
             cmp: c.cmp,
             value: scale(c.value),
             upper: c.upper.map(scale),
+            per_row: false,
         },
         subject,
     ))
@@ -2024,4 +2044,11 @@ fn read_absence(
     intent.group_by = vec![subject];
     intent.shape = Shape::Missing { count: counted };
     Ok(finish(intent, notes, ignored, false))
+}
+
+/// A measure that counts the fact's rows (`COUNT(*)`: order lines, transactions).
+fn is_row_count(model: &SemanticModel, name: &str) -> bool {
+    model
+        .measure(name)
+        .is_some_and(|d| d.expr.replace(' ', "").eq_ignore_ascii_case("count(*)"))
 }

@@ -346,6 +346,7 @@ pub(super) struct Builder<'a> {
     base: String,
     tables: Vec<String>,
     time: Option<&'a TimeDimensionDef>,
+    fanned: std::cell::Cell<bool>,
 }
 
 impl<'a> Builder<'a> {
@@ -374,7 +375,14 @@ impl<'a> Builder<'a> {
             base: base.to_string(),
             tables: vec![base.to_string()],
             time,
+            fanned: std::cell::Cell::new(false),
         }
+    }
+
+    /// Whether the last FROM clause joined, from a table, rows that refer to it (an order header to its
+    /// lines): sums of the header's figures would then count each once per line.
+    pub(super) fn fans_out(&self) -> bool {
+        self.fanned.get()
     }
 
     pub(super) fn need(&mut self, table: &str) {
@@ -422,21 +430,24 @@ impl<'a> Builder<'a> {
         };
         // BFS parents from the base.
         let base = self.base.to_lowercase();
-        let mut parent: std::collections::HashMap<String, (String, String, String)> =
+        let mut parent: std::collections::HashMap<String, (String, String, String, bool)> =
             std::collections::HashMap::new();
         let mut queue = VecDeque::from([base.clone()]);
         let mut seen: HashSet<String> = HashSet::from([base.clone()]);
         while let Some(t) = queue.pop_front() {
             for (a, ac, b, bc) in &edges {
-                let (other, mine, theirs) = if *a == t {
-                    (b, ac, bc)
+                let (other, mine, theirs, fans) = if *a == t {
+                    (b, ac, bc, false)
                 } else if *b == t {
-                    (a, bc, ac)
+                    (a, bc, ac, true)
                 } else {
                     continue;
                 };
                 if seen.insert(other.clone()) {
-                    parent.insert(other.clone(), (t.clone(), mine.clone(), theirs.clone()));
+                    parent.insert(
+                        other.clone(),
+                        (t.clone(), mine.clone(), theirs.clone(), fans),
+                    );
                     queue.push_back(other.clone());
                 }
             }
@@ -448,9 +459,12 @@ impl<'a> Builder<'a> {
             let mut path = Vec::new();
             let mut cur = lt.clone();
             while !joined.contains(&cur) {
-                let Some((p, pc, cc)) = parent.get(&cur) else {
+                let Some((p, pc, cc, fans)) = parent.get(&cur) else {
                     return Err(BuildError::NoJoinPath(t.clone(), self.base.clone()));
                 };
+                if *fans {
+                    self.fanned.set(true);
+                }
                 path.push((p.clone(), pc.clone(), cur.clone(), cc.clone()));
                 cur = p.clone();
             }
@@ -894,6 +908,15 @@ pub(super) fn build_single(
     }
     let mut having = Vec::new();
     for t in &intent.having {
+        if t.per_row {
+            let m = model
+                .measure(&t.measure.name)
+                .ok_or_else(|| BuildError::UnknownMeasure(t.measure.name.clone()))?;
+            b.need(&m.table);
+            let row = qualify(parse_catalog_expr(&m.expr)?, &m.table);
+            where_parts.push(threshold_expr(row, t));
+            continue;
+        }
         let (expr, _, _, table) = measure_column(model, &t.measure)?;
         b.need(&table);
         having.push(threshold_expr(expr, t));
@@ -1237,6 +1260,40 @@ pub(super) fn build_single(
 
     let mut query = skeleton()?;
     let from = b.from()?;
+    // Sums of a table's figures are counted once per joined row when the join fans out (an order
+    // header to its lines), and likewise a joined table's figures next to the lines that refer to it.
+    let fanned_table = |r: &MeasureRef| {
+        model
+            .measure(&r.name)
+            .is_some_and(|m| b.fans_out() || !m.table.eq_ignore_ascii_case(&base))
+    };
+    if intent.measures.iter().any(fanned_table) {
+        if let Some(m) = intent
+            .measures
+            .iter()
+            .filter(|r| fanned_table(r))
+            .find(|r| {
+                model.measure(&r.name).is_some_and(|m| {
+                    !matches!(m.agg, Aggregation::CountDistinct)
+                        && !m.expr.to_uppercase().starts_with("COUNT(DISTINCT")
+                })
+            })
+        {
+            let table = model
+                .measure(&m.name)
+                .map(|d| d.table.clone())
+                .unwrap_or_default();
+            let per = model
+                .table(&table)
+                .and_then(|t| t.entity.clone())
+                .unwrap_or(table);
+            return Err(BuildError::Unsupported(format!(
+                "{} is recorded once per {per}; joined to the rows of another table it would be counted \
+                 more than once, so ask for it on its own, by time or by the {per}'s attributes",
+                m.name
+            )));
+        }
+    }
     if let SetExpr::Select(select) = query.body.as_mut() {
         let s: &mut Select = select;
         s.projection = projection;

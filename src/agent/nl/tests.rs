@@ -1190,6 +1190,18 @@ fn inferred_readings_of_signs_flags_and_shorthand() {
     let e = superstore_engine();
     let s = plan_with(&e, "which sub-categories are losing money").sql;
     assert!(s.contains("HAVING SUM(orders.\"Profit\") < 0"), "{s}");
+    let s = plan_with(&e, "how many order lines had a negative profit in 2024").sql;
+    assert!(
+        s.contains("COUNT(*)")
+            && s.contains("WHERE orders.\"Profit\" < 0")
+            && !s.contains("HAVING"),
+        "{s}"
+    );
+    let s = plan_with(&e, "how many records had sales over 500").sql;
+    assert!(
+        s.contains("orders.\"Sales\" > 500") && !s.contains("HAVING"),
+        "{s}"
+    );
     let s = plan_with(&e, "how many orders included a discounted item in 2024").sql;
     assert!(
         s.contains("orders.\"Discount\" > 0") && s.contains("COUNT(DISTINCT"),
@@ -1239,4 +1251,87 @@ fn a_follow_up_after_a_value_keeps_the_measure() {
         s.contains("SUM(orders.\"Quantity\")") && s.contains("'Corporate'"),
         "{s}"
     );
+}
+
+/// An order header with its lines in another table ("orders" / "order_items"): the header's date places
+/// the lines in time, its figures are summed per order, and sums are refused where a join would repeat them.
+fn header_and_lines_engine() -> NlEngine {
+    let mut od = col("Order Date", "TIMESTAMP", &[]);
+    od.min = Some("2022-01-01 08:00:00".into());
+    od.max = Some("2024-12-31 20:00:00".into());
+    let lake = LakeSnapshot {
+        tables: vec![
+            TableInfo {
+                name: "orders".into(),
+                columns: vec![
+                    col("Order ID", "BIGINT", &[]),
+                    od,
+                    col("Customer ID", "BIGINT", &[]),
+                    col("Sales Channel", "VARCHAR", &["Web", "App"]),
+                    col("Shipping Fee", "DOUBLE", &[]),
+                ],
+                row_count: Some(40_000),
+            },
+            TableInfo {
+                name: "order_items".into(),
+                columns: vec![
+                    col("order_id", "BIGINT", &[]),
+                    col("product_id", "BIGINT", &[]),
+                    col("qty", "BIGINT", &[]),
+                    col("line_total", "DECIMAL(10,2)", &[]),
+                ],
+                row_count: Some(100_000),
+            },
+            TableInfo {
+                name: "products".into(),
+                columns: vec![
+                    col("product_id", "BIGINT", &[]),
+                    col("title", "VARCHAR", &[]),
+                    col("department", "VARCHAR", &["Kitchen", "Garden"]),
+                ],
+                row_count: Some(300),
+            },
+            TableInfo {
+                name: "customers".into(),
+                columns: vec![
+                    col("customer_id", "BIGINT", &[]),
+                    col("full_name", "VARCHAR", &[]),
+                    col("loyalty_tier", "VARCHAR", &["Gold", "Silver"]),
+                ],
+                row_count: Some(5_000),
+            },
+        ],
+    };
+    NlEngine::new(Arc::new(SemanticModel::infer(&lake)))
+}
+
+#[test]
+fn an_order_header_places_its_lines_in_time() {
+    let e = header_and_lines_engine();
+    let s = plan_with(&e, "revenue by department in 2023").sql;
+    assert!(
+        s.contains("SUM(order_items.line_total)")
+            && s.contains("JOIN orders ON order_items.order_id = orders.\"Order ID\"")
+            && s.contains("orders.\"Order Date\" >= DATE '2023-01-01'"),
+        "{s}"
+    );
+    let s = plan_with(&e, "total shipping fees in 2024 by sales channel").sql;
+    assert!(
+        s.contains("SUM(orders.\"Shipping Fee\")") && !s.contains("order_items"),
+        "{s}"
+    );
+    let s = plan_with(&e, "customers by loyalty tier in 2024").sql;
+    assert!(s.contains("COUNT(DISTINCT orders.\"Customer ID\")"), "{s}");
+    // A fee per order summed over its lines would be counted once per line.
+    for q in [
+        "shipping fee by department",
+        "revenue and shipping fee in 2024",
+    ] {
+        match e.plan(q, &NlContext::default()) {
+            Err(NlError::Clarify { message, .. }) => {
+                assert!(message.contains("once per order"), "{q}: {message}")
+            }
+            other => panic!("{q}: {other:?}"),
+        }
+    }
 }
