@@ -1458,7 +1458,17 @@ pub fn read(
         && !has_phrase("percentage point")
     {
         let mut focus = None;
-        if intent.group_by.is_empty() {
+        let by_time_only = !intent.group_by.is_empty()
+            && intent
+                .group_by
+                .iter()
+                .all(|g| matches!(g, GroupKey::Grain(_)));
+        if by_time_only {
+            // "what % of revenue came from Electronics each year": the value's share within each period.
+            if let Some(pos) = intent.filters.iter().position(|f| !f.negate) {
+                focus = Some(intent.filters.remove(pos));
+            }
+        } else if intent.group_by.is_empty() {
             if let Some(pos) = intent
                 .filters
                 .iter()

@@ -1126,10 +1126,11 @@ pub(super) fn build_single(
                     .map(|e| order(e, true)),
             );
         }
-        Shape::Share { focus: Some(f) } if keys.is_empty() => {
+        Shape::Share { focus: Some(f) } if keys.iter().all(|k| k.time) => {
             for p in &intent.periods {
                 where_parts.push(b.period_expr(p)?);
             }
+            order_by.extend(keys.iter().map(|k| order(k.expr.clone(), true)));
             let cond = b.filter_expr(f)?;
             for (e, alias, fmt) in &measures {
                 let part = conditional(e.clone(), &cond);

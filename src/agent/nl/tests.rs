@@ -1335,3 +1335,17 @@ fn an_order_header_places_its_lines_in_time() {
         }
     }
 }
+
+#[test]
+fn a_values_share_is_taken_within_each_period() {
+    let s = plan("what % of revenue came from electronics each year").sql;
+    assert!(
+        s.contains("FILTER (WHERE products.category = 'Electronics')")
+            && s.contains("GROUP BY sales.year")
+            && !s.contains("OVER ()"),
+        "{s}"
+    );
+    // Grouped by another dimension, the share is still of the whole.
+    let s = plan("share of revenue by category in 2024").sql;
+    assert!(s.contains("OVER ()"), "{s}");
+}
