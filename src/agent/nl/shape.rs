@@ -2,13 +2,13 @@
 //! ("top 5", "which store had the highest"), filters on values and flags, shares, growth, comparisons,
 //! lists and entity counts. Produces an [`Intent`], or asks for clarification on words that matter.
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 use crate::catalog::semantic::{Aggregation, DimensionKind, Format, Grain, SemanticModel};
 
 use super::absence::{self, Cue};
 use super::clarify;
-use super::intent::{GroupKey, GrowthKind, Intent, MeasureRef, Shape, Threshold};
+use super::intent::{Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape, Threshold};
 use super::lexer::{is_filler, Token};
 use super::link::{Lexicon, Link, Target};
 use super::stat;
@@ -933,8 +933,33 @@ pub fn read(
         if let Some(Target::Dimension(d)) =
             targets.iter().find(|t| matches!(t, Target::Dimension(_)))
         {
+            let dim = &model.dimensions[*d];
+            // "in fiscal year 2023": a year-valued attribute followed by a year filters on it, in place of
+            // the calendar year the number would otherwise name.
+            let end = cx.links[li].end;
+            let words: Vec<&str> = dim.name.split(' ').collect();
+            let year_attr = words.contains(&"year")
+                && words.iter().any(|w| matches!(*w, "fiscal" | "financial"))
+                && dim.kind != DimensionKind::Flag;
+            if let (true, Some(y)) = (year_attr, cx.tokens.get(end).and_then(|t| t.year())) {
+                let (lo, hi) = (
+                    NaiveDate::from_ymd_opt(y, 1, 1),
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1),
+                );
+                intent
+                    .periods
+                    .retain(|p| Some(p.start) != lo || Some(p.end) != hi);
+                intent.filters.push(Filter {
+                    dim: dim.name.clone(),
+                    values: vec![y.to_string()],
+                    negate: false,
+                    null: None,
+                });
+                cx.used[li] = true;
+                continue;
+            }
             if !all_of(&cx, start) {
-                intent.add_group(GroupKey::Dim(model.dimensions[*d].name.clone()));
+                intent.add_group(GroupKey::Dim(dim.name.clone()));
             }
             cx.used[li] = true;
             continue;

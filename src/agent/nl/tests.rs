@@ -1349,3 +1349,45 @@ fn a_values_share_is_taken_within_each_period() {
     let s = plan("share of revenue by category in 2024").sql;
     assert!(s.contains("OVER ()"), "{s}");
 }
+
+#[test]
+fn a_fiscal_year_followed_by_a_year_filters_on_it() {
+    let mut key = col("date_key", "INTEGER", &[]);
+    key.min = Some("20220101".into());
+    key.max = Some("20241231".into());
+    let mut fkey = col("fs_date_key", "INTEGER", &[]);
+    fkey.min = Some("20220101".into());
+    fkey.max = Some("20241231".into());
+    let mut day = col("full_date", "DATE", &[]);
+    day.min = Some("2020-01-01".into());
+    day.max = Some("2026-12-31".into());
+    let lake = LakeSnapshot {
+        tables: vec![
+            TableInfo {
+                name: "fact_sales".into(),
+                columns: vec![fkey, col("fs_net_amount", "DECIMAL(12,2)", &[])],
+                row_count: Some(100_000),
+            },
+            TableInfo {
+                name: "dim_date".into(),
+                columns: vec![
+                    key,
+                    day,
+                    col("calendar_year", "INTEGER", &[]),
+                    col("fiscal_year", "INTEGER", &[]),
+                ],
+                row_count: Some(2_557),
+            },
+        ],
+    };
+    let e = NlEngine::new(Arc::new(SemanticModel::infer(&lake)));
+    let s = plan_with(&e, "net amount in fiscal year 2023").sql;
+    assert!(
+        s.contains("dim_date.fiscal_year = '2023'") && !s.contains("calendar_year = 2023"),
+        "{s}"
+    );
+    let s = plan_with(&e, "net amount by fiscal year").sql;
+    assert!(s.contains("GROUP BY dim_date.fiscal_year"), "{s}");
+    let s = plan_with(&e, "net amount in 2023").sql;
+    assert!(!s.contains("fiscal_year"), "{s}");
+}
