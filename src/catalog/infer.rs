@@ -705,34 +705,10 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
     }
     // An order header's own figures (a shipping fee per order), summed over orders.
     for (ti, t) in tabs.iter().enumerate().filter(|(ti, _)| header[*ti]) {
-        for c in &t.cols {
-            let own = (ti, c.name().to_string());
-            if !c.numeric()
-                || c.key.is_some()
-                || fk.contains(&own)
-                || time_cols.contains(&own)
-                || c.time_part().is_some()
-                || c.info.partition
-                || model.measures.iter().any(|m| m.name == c.phrase())
-            {
-                continue;
+        for m in figure_measures(t, ti, &fk, &time_cols) {
+            if !model.measures.iter().any(|x| x.name == m.name) {
+                model.measures.push(m);
             }
-            let rate = is_rate(c);
-            model.measures.push(MeasureDef {
-                name: c.phrase(),
-                table: t.info.name.clone(),
-                expr: quote_ident(c.name()),
-                agg: if rate {
-                    Aggregation::Avg
-                } else {
-                    Aggregation::Sum
-                },
-                synonyms: Vec::new(),
-                format: guess_format(&c.phrase(), rate),
-                alias: None,
-                description: None,
-                implicit: false,
-            });
         }
     }
     // Counts of the entities the facts (and their order headers) join to.
@@ -966,29 +942,31 @@ fn is_rate(c: &Col<'_>) -> bool {
         && max.is_some_and(|m| m <= 1.0)
 }
 
-fn fact_measures(
-    model: &mut SemanticModel,
+/// A table's own figures: each numeric column that is no key, join or time part, summed (rates averaged).
+fn figure_measures(
     t: &Tab<'_>,
     ti: usize,
     fk: &HashSet<(usize, String)>,
     time_cols: &HashSet<(usize, String)>,
-    key: Option<&str>,
-) {
-    let table = &t.info.name;
+) -> Vec<MeasureDef> {
+    let mut out = Vec::new();
     for c in &t.cols {
         let own = (ti, c.name().to_string());
-        if !c.numeric() || c.key.is_some() || fk.contains(&own) || time_cols.contains(&own) {
-            continue;
-        }
-        if c.time_part().is_some() || c.info.partition {
+        if !c.numeric()
+            || c.key.is_some()
+            || fk.contains(&own)
+            || time_cols.contains(&own)
+            || c.time_part().is_some()
+            || c.info.partition
+        {
             continue;
         }
         let name = c.phrase();
         let rate = is_rate(c);
         let raw = c.raw.join(" ");
-        model.measures.push(MeasureDef {
+        out.push(MeasureDef {
             name: name.clone(),
-            table: table.clone(),
+            table: t.info.name.clone(),
             expr: quote_ident(c.name()),
             agg: if rate {
                 Aggregation::Avg
@@ -1002,6 +980,19 @@ fn fact_measures(
             implicit: false,
         });
     }
+    out
+}
+
+fn fact_measures(
+    model: &mut SemanticModel,
+    t: &Tab<'_>,
+    ti: usize,
+    fk: &HashSet<(usize, String)>,
+    time_cols: &HashSet<(usize, String)>,
+    key: Option<&str>,
+) {
+    let table = &t.info.name;
+    model.measures.extend(figure_measures(t, ti, fk, time_cols));
     // Orders: the distinct count of a transaction id.
     for c in &t.cols {
         let noun = c.base().rsplit(' ').next().unwrap_or("").to_string();

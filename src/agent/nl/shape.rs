@@ -2,7 +2,7 @@
 //! ("top 5", "which store had the highest"), filters on values and flags, shares, growth, comparisons,
 //! lists and entity counts. Produces an [`Intent`], or asks for clarification on words that matter.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 
 use crate::catalog::semantic::{Aggregation, DimensionKind, Format, Grain, SemanticModel};
 
@@ -942,13 +942,7 @@ pub fn read(
                 && words.iter().any(|w| matches!(*w, "fiscal" | "financial"))
                 && dim.kind != DimensionKind::Flag;
             if let (true, Some(y)) = (year_attr, cx.tokens.get(end).and_then(|t| t.year())) {
-                let (lo, hi) = (
-                    NaiveDate::from_ymd_opt(y, 1, 1),
-                    NaiveDate::from_ymd_opt(y + 1, 1, 1),
-                );
-                intent
-                    .periods
-                    .retain(|p| Some(p.start) != lo || Some(p.end) != hi);
+                intent.periods.retain(|p| !p.is_calendar_year(y));
                 intent.filters.push(Filter {
                     dim: dim.name.clone(),
                     values: vec![y.to_string()],
@@ -1459,12 +1453,12 @@ pub fn read(
             let whole = p.month_aligned() && p.start.month() == 1 && p.end.month() == 1;
             let (y1, y2) = (p.start.year(), p.last_day().year());
             if whole && y2 > y1 {
-                let year = |y: i32| super::time::Period {
-                    start: chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(p.start),
-                    end: chrono::NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(p.end),
-                    label: y.to_string(),
-                };
-                intent.periods = vec![year(y1), year(y2)];
+                if let (Some(a), Some(b)) = (
+                    super::time::Period::calendar_year(y1),
+                    super::time::Period::calendar_year(y2),
+                ) {
+                    intent.periods = vec![a, b];
+                }
             }
         }
         intent.shape = match (kind, grain, has_grain) {

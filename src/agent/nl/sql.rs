@@ -278,8 +278,13 @@ fn conditional(mut e: Expr, cond: &Expr) -> Expr {
     e
 }
 
+/// A measure's expression on one row, before aggregation (`sales.revenue`).
+fn row_expr(m: &MeasureDef) -> Result<Expr, BuildError> {
+    Ok(qualify(parse_catalog_expr(&m.expr)?, &m.table))
+}
+
 pub(super) fn measure_expr(m: &MeasureDef, average: bool) -> Result<Expr, BuildError> {
-    let inner = qualify(parse_catalog_expr(&m.expr)?, &m.table);
+    let inner = row_expr(m)?;
     Ok(match (m.agg, average) {
         (Aggregation::Sum, true) => func("AVG", vec![inner]),
         (Aggregation::Sum, false) => func("SUM", vec![inner]),
@@ -913,8 +918,7 @@ pub(super) fn build_single(
                 .measure(&t.measure.name)
                 .ok_or_else(|| BuildError::UnknownMeasure(t.measure.name.clone()))?;
             b.need(&m.table);
-            let row = qualify(parse_catalog_expr(&m.expr)?, &m.table);
-            where_parts.push(threshold_expr(row, t));
+            where_parts.push(threshold_expr(row_expr(m)?, t));
             continue;
         }
         let (expr, _, _, table) = measure_column(model, &t.measure)?;
@@ -1261,39 +1265,25 @@ pub(super) fn build_single(
 
     let mut query = skeleton()?;
     let from = b.from()?;
-    // Sums of a table's figures are counted once per joined row when the join fans out (an order
-    // header to its lines), and likewise a joined table's figures next to the lines that refer to it.
-    let fanned_table = |r: &MeasureRef| {
-        model
-            .measure(&r.name)
-            .is_some_and(|m| b.fans_out() || !m.table.eq_ignore_ascii_case(&base))
-    };
-    if intent.measures.iter().any(fanned_table) {
-        if let Some(m) = intent
-            .measures
-            .iter()
-            .filter(|r| fanned_table(r))
-            .find(|r| {
-                model.measure(&r.name).is_some_and(|m| {
-                    !matches!(m.agg, Aggregation::CountDistinct)
-                        && !m.expr.to_uppercase().starts_with("COUNT(DISTINCT")
-                })
-            })
-        {
-            let table = model
-                .measure(&m.name)
-                .map(|d| d.table.clone())
-                .unwrap_or_default();
-            let per = model
-                .table(&table)
-                .and_then(|t| t.entity.clone())
-                .unwrap_or(table);
-            return Err(BuildError::Unsupported(format!(
-                "{} is recorded once per {per}; joined to the rows of another table it would be counted \
-                 more than once, so ask for it on its own, by time or by the {per}'s attributes",
-                m.name
-            )));
-        }
+    // Sums are counted once per joined row: a table's figures when the join fans out (an order header to
+    // its lines), and a joined table's figures next to the lines that refer to it. Distinct counts are safe.
+    let repeated = intent.measures.iter().find_map(|r| {
+        let m = model.measure(&r.name)?;
+        let distinct = m.agg == Aggregation::CountDistinct
+            || super::shape::count_distinct_column(&m.expr).is_some();
+        let fanned = b.fans_out() || !m.table.eq_ignore_ascii_case(&base);
+        (fanned && !distinct).then_some(m)
+    });
+    if let Some(m) = repeated {
+        let per = model
+            .table(&m.table)
+            .and_then(|t| t.entity.clone())
+            .unwrap_or(m.table.clone());
+        return Err(BuildError::Unsupported(format!(
+            "{} is recorded once per {per}; joined to the rows of another table it would be counted \
+             more than once, so ask for it on its own, by time or by the {per}'s attributes",
+            m.name
+        )));
     }
     if let SetExpr::Select(select) = query.body.as_mut() {
         let s: &mut Select = select;

@@ -17,6 +17,20 @@ pub struct Period {
 }
 
 impl Period {
+    /// The calendar year `y`, labelled "2023".
+    pub fn calendar_year(y: i32) -> Option<Period> {
+        Some(Period {
+            start: NaiveDate::from_ymd_opt(y, 1, 1)?,
+            end: NaiveDate::from_ymd_opt(y + 1, 1, 1)?,
+            label: y.to_string(),
+        })
+    }
+
+    /// Whether the period is exactly the calendar year `y`, whatever its label.
+    pub fn is_calendar_year(&self, y: i32) -> bool {
+        Period::calendar_year(y).is_some_and(|c| c.start == self.start && c.end == self.end)
+    }
+
     /// The last day inside the period.
     pub fn last_day(&self) -> NaiveDate {
         self.end.pred_opt().unwrap_or(self.end)
