@@ -148,7 +148,8 @@ async fn broken_files_are_reported_and_skipped() {
     std::fs::write(dir.join("fine.csv"), "k\n7\n").unwrap();
     write_garbage(&dir.join("broken.parquet"));
     write_garbage(&dir.join(WEST_AUG).join("zz_corrupt.parquet"));
-    // No manual refresh: the 1 s TTL picks the changes up.
+    // No manual refresh: the 1 s TTL picks the changes up. The error list is written while the refresh runs and
+    // the new table is served once the refresh has finished, so wait for both.
     let mut errors = Vec::new();
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -158,7 +159,7 @@ async fn broken_files_are_reported_and_skipped() {
         )
         .await
         .unwrap();
-        if errors.len() == 2 {
+        if errors.len() == 2 && rows(&c, "SELECT k FROM fine").await.is_ok() {
             break;
         }
     }
