@@ -8,6 +8,8 @@
 //!   abbreviations spelled out (`ext_discount_amt` → "extended discount amount").
 //! - **Keys.** A column whose last word is `id`/`sk`/`key` (or `code`/`number`/`no` naming its own table)
 //!   and that names its table is the table's key; a key-like column naming *another* table's key is a join.
+//!   Where names do not tell, values do: a surrogate key inside another table's key range (kindred words or most
+//!   of the range), or a text column whose values a smaller table lists once under the same name.
 //! - **Facts** are the tables joins leave from that nothing joins to; without joins, the biggest table with
 //!   numbers. Other tables describe entities ("product"), shown by their best name column.
 //! - **Time.** A fact's order/sale date (or year/month columns), or a calendar table the facts join to.
@@ -175,6 +177,8 @@ fn expand(w: &str) -> &str {
         "promo" => "promotion",
         "mfg" | "manufact" => "manufacturer",
         "whse" => "warehouse",
+        "sq" => "square",
+        "ft" => "feet",
         other => other,
     }
 }
@@ -448,6 +452,138 @@ fn reference_score(c: &Col<'_>, k: &Col<'_>, to: &Tab<'_>) -> u32 {
     words_match * 2 + suffix
 }
 
+/// Nouns that name the same kind of thing in retail schemas (a `store_sk` that points at `dim_outlet`).
+const KINDRED: &[&[&str]] = &[
+    &["item", "product", "sku", "article", "good", "merchandise"],
+    &[
+        "customer", "client", "buyer", "shopper", "member", "consumer", "account",
+    ],
+    &[
+        "store", "shop", "branch", "outlet", "location", "site", "market",
+    ],
+    &["date", "day", "calendar", "time", "period"],
+    &["promotion", "promo", "campaign", "offer"],
+    &["supplier", "vendor", "manufacturer"],
+    &[
+        "employee",
+        "staff",
+        "salesperson",
+        "cashier",
+        "associate",
+        "rep",
+    ],
+];
+
+/// Whether a key's words (`store`) and a table's entity (`outlet`) name the same kind of thing.
+fn kindred(base: &str, t: &Tab<'_>) -> bool {
+    let head = base.rsplit(' ').next().unwrap_or(base);
+    let mut nouns: Vec<&str> = t.entity.split(' ').collect();
+    if t.calendar() {
+        nouns.push("calendar");
+    }
+    KINDRED
+        .iter()
+        .any(|g| g.contains(&head) && nouns.iter().any(|n| g.contains(n)))
+}
+
+fn bounds(c: &Col<'_>) -> Option<(f64, f64)> {
+    let parse = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<f64>().ok());
+    Some((parse(&c.info.min)?, parse(&c.info.max)?))
+}
+
+/// Joins that names alone do not show, read off the values:
+/// - a numeric surrogate key (`bl_store_sk`) whose range lies inside another table's key range
+///   (`dim_outlet.out_sk`): taken when the key's words name the same kind of thing as the table ("store" and
+///   "outlet") or when the column spans most of that range; the tightest such key wins;
+/// - a text column named like a column of a smaller table where that column is unique and holds every value of
+///   this one (`transactions."Store"` → `stores."Store"`).
+fn value_joins(
+    tabs: &[Tab<'_>],
+    cands: &[Vec<String>],
+    joins: &mut Vec<(usize, String, usize, String)>,
+) {
+    let mut found = Vec::new();
+    for (ti, t) in tabs.iter().enumerate() {
+        for c in &t.cols {
+            if c.date()
+                || c.info.partition
+                || joins.iter().any(|j| j.0 == ti && j.1 == c.name())
+                || cands[ti].first().is_some_and(|k| k == c.name())
+            {
+                continue;
+            }
+            let target = if c.numeric() && c.key == Some(KeyKind::Strong) {
+                range_target(tabs, cands, ti, c)
+            } else if c.text() {
+                text_target(tabs, ti, c)
+            } else {
+                None
+            };
+            if let Some((oi, k)) = target {
+                found.push((ti, c.name().to_string(), oi, k));
+            }
+        }
+    }
+    joins.extend(found);
+}
+
+fn range_target(
+    tabs: &[Tab<'_>],
+    cands: &[Vec<String>],
+    ti: usize,
+    c: &Col<'_>,
+) -> Option<(usize, String)> {
+    let (lo, hi) = bounds(c)?;
+    let mut best: Option<(bool, f64, usize, String)> = None;
+    for (oi, o) in tabs.iter().enumerate() {
+        if oi == ti || o.rows() > tabs[ti].rows() {
+            continue;
+        }
+        let Some(k) = cands[oi].first().and_then(|k| o.col(k)) else {
+            continue;
+        };
+        if !k.numeric() || k.key != Some(KeyKind::Strong) {
+            continue;
+        }
+        let Some((klo, khi)) = bounds(k) else {
+            continue;
+        };
+        // A unique key has at least as many values in its range as the table has rows.
+        if klo > lo || hi > khi || khi - klo + 1.0 < o.rows() as f64 {
+            continue;
+        }
+        let akin = kindred(&c.base(), o);
+        if !akin && (hi - lo) < 0.5 * (khi - klo) {
+            continue;
+        }
+        let width = khi - klo;
+        let better = best.as_ref().is_none_or(|b| (akin, -width) > (b.0, -b.1));
+        if better {
+            best = Some((akin, width, oi, k.name().to_string()));
+        }
+    }
+    best.map(|(_, _, oi, k)| (oi, k))
+}
+
+fn text_target(tabs: &[Tab<'_>], ti: usize, c: &Col<'_>) -> Option<(usize, String)> {
+    let values = &c.info.sample_values;
+    if values.is_empty() {
+        return None;
+    }
+    tabs.iter().enumerate().find_map(|(oi, o)| {
+        if oi == ti || o.rows() >= tabs[ti].rows() {
+            return None;
+        }
+        let k = o.cols.iter().find(|k| {
+            k.text()
+                && k.name().eq_ignore_ascii_case(c.name())
+                && k.info.distinct_count == Some(o.rows())
+                && values.iter().all(|v| k.info.sample_values.contains(v))
+        })?;
+        Some((oi, k.name().to_string()))
+    })
+}
+
 fn sale_date_rank(words: &str) -> u8 {
     let w: Vec<&str> = words.split(' ').collect();
     if w.iter().any(|x| SALE_DATE_WORDS.contains(x)) {
@@ -489,6 +625,7 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             }
         }
     }
+    value_joins(&tabs, &cands, &mut joins);
     // Keys: the candidate other tables refer to, else the best candidate.
     let keys: Vec<Option<String>> = cands
         .iter()
@@ -589,9 +726,15 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
     let mut entities: Vec<Option<String>> = Vec::new();
     for (ti, t) in tabs.iter().enumerate() {
         let entity = (!fact[ti] && !calendar[ti]).then(|| t.entity.clone());
-        let display = entity
-            .as_ref()
-            .and_then(|_| display_column(t, &tabs, &fk, ti, keys[ti].as_deref()));
+        // Without a name column, a text key (a store's name that sales refer to) names the rows.
+        let display = entity.as_ref().and_then(|_| {
+            display_column(t, &tabs, &fk, ti, keys[ti].as_deref()).or_else(|| {
+                keys[ti]
+                    .as_deref()
+                    .filter(|k| t.col(k).is_some_and(|c| c.text()))
+                    .map(String::from)
+            })
+        });
         entities.push(entity.clone());
         model.tables.push(TableDef {
             name: t.info.name.clone(),
@@ -724,11 +867,15 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
             continue;
         }
         let mut m = distinct_count(&plural, &tabs[*a].info.name, ac, false);
-        m.synonyms = vec![
-            format!("number of {plural}"),
-            format!("distinct {plural}"),
-            format!("unique {plural}"),
-        ];
+        // Counted by the entity's other names too ("customers" for members), unless a table is called so.
+        let kin = entity_synonyms(entity, &tabs);
+        for p in std::iter::once(plural.clone()).chain(kin.iter().map(|k| pluralize(k))) {
+            m.synonyms.extend([
+                format!("number of {p}"),
+                format!("distinct {p}"),
+                format!("unique {p}"),
+            ]);
+        }
         model.measures.push(m);
     }
     headline_synonyms(
@@ -921,9 +1068,12 @@ fn guess_format(name: &str, rate: bool) -> Format {
     }
 }
 
-/// A share-like column (`discount` between 0 and 1, `tax_pct`): averaged, not summed.
+/// A share-like column (`discount` between 0 and 1, `tax_pct`, `Discount %`): averaged, not summed.
 fn is_rate(c: &Col<'_>) -> bool {
     let w = &c.words;
+    if c.info.name.contains('%') {
+        return true;
+    }
     if w.iter().any(|x| {
         matches!(
             x.as_str(),
@@ -973,7 +1123,13 @@ fn figure_measures(
             } else {
                 Aggregation::Sum
             },
-            synonyms: if raw != name { vec![raw] } else { Vec::new() },
+            synonyms: {
+                let mut syn = if raw != name { vec![raw] } else { Vec::new() };
+                if c.words.iter().any(|w| w == "cogs") {
+                    syn.extend(["cost of goods sold".into(), "cost of sales".into()]);
+                }
+                syn
+            },
             format: guess_format(&name, rate),
             alias: None,
             description: None,
@@ -1372,7 +1528,7 @@ fn derived_measures(model: &mut SemanticModel) {
             model.measures.push(m);
         }
     }
-    let profit = model
+    let mut profit = model
         .measures
         .iter()
         .find(|m| {
@@ -1380,6 +1536,10 @@ fn derived_measures(model: &mut SemanticModel) {
                 && m.table == money.table
         })
         .cloned();
+    if profit.is_none() {
+        profit = profit_from_cost(model, &money);
+        model.measures.extend(profit.clone());
+    }
     if let Some(p) = profit {
         let bare_margin = !model
             .measures
@@ -1397,7 +1557,19 @@ fn derived_measures(model: &mut SemanticModel) {
             "profit margin percentage",
         ];
         if bare_margin {
-            syn.extend(["margin", "gross margin", "margins"]);
+            syn.extend(["margin", "margins"]);
+            // "Gross margin" is the amount when the profit is sales minus cost; its percentage is the rate.
+            if p.synonyms.iter().any(|s| s == "gross margin") {
+                syn.extend([
+                    "gross margin percentage",
+                    "gross margin percent",
+                    "gross margin rate",
+                    "gross margin ratio",
+                    "gross margin pct",
+                ]);
+            } else {
+                syn.push("gross margin");
+            }
         }
         let name = if bare_margin {
             "profit margin"
@@ -1451,6 +1623,53 @@ fn derived_measures(model: &mut SemanticModel) {
         );
         model.measures.push(m);
     }
+}
+
+/// Profit as the sales minus their cost, when a line's cost is there (`Cost`, `cogs_amt`, `unit_cost` times
+/// the quantity) and nothing is called profit.
+fn profit_from_cost(model: &SemanticModel, money: &MeasureDef) -> Option<MeasureDef> {
+    let sum_on_money_table = |m: &&MeasureDef| {
+        m.table == money.table && m.agg == Aggregation::Sum && m.name != money.name
+    };
+    let cost = model.measures.iter().filter(sum_on_money_table).find(|m| {
+        let w: Vec<&str> = m.name.split(' ').collect();
+        (w.contains(&"cost") || w.contains(&"cogs"))
+            && !w
+                .iter()
+                .any(|x| matches!(*x, "shipping" | "freight" | "delivery" | "tax" | "list"))
+    })?;
+    let unit = cost.name.split(' ').any(|w| w == "unit");
+    let expr = if unit {
+        let q = model
+            .measures
+            .iter()
+            .filter(sum_on_money_table)
+            .find(|m| m.synonyms.iter().any(|s| s == "units sold"))?;
+        format!("{} - {} * {}", money.expr, cost.expr, q.expr)
+    } else {
+        format!("{} - {}", money.expr, cost.expr)
+    };
+    Some(MeasureDef {
+        name: "profit".into(),
+        table: money.table.clone(),
+        expr,
+        agg: Aggregation::Sum,
+        synonyms: [
+            "profits",
+            "gross profit",
+            "earnings",
+            "margin amount",
+            "gross margin amount",
+            "gross margin",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        format: Format::Currency,
+        alias: None,
+        description: Some(format!("{} minus {}", money.name, cost.name)),
+        implicit: false,
+    })
 }
 
 fn dimension(
@@ -1627,6 +1846,12 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
             .unwrap_or(u64::MAX)
     };
     let fact_of = |table: &str| model.table(table).is_some_and(|t| t.fact);
+    let entity_synonyms: HashMap<String, Vec<String>> = model
+        .tables
+        .iter()
+        .map(|t| (t.name.clone(), t.synonyms.clone()))
+        .collect();
+    let entity_words_of = |table: &str| entity_synonyms.get(table).cloned().unwrap_or_default();
     // Same-named attributes of different tables: "store city", "customer city"; the bare name stays with
     // the facts' own column, else with the smallest table (where sales are placed: a store, a region).
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
@@ -1737,6 +1962,16 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
                 syn.push(rest.to_string());
             }
         }
+        // The entity's words before its attribute: "store format" for an outlet's `out_format`.
+        if let Some(e) = &entity {
+            let nouns = std::iter::once(e.clone()).chain(entity_words_of(&d.table));
+            for n in nouns.collect::<Vec<_>>() {
+                let qualified = format!("{n} {}", d.name);
+                if !d.name.starts_with(&format!("{n} ")) && !taken.contains(&qualified) {
+                    syn.push(qualified);
+                }
+            }
+        }
         let last = d.name.rsplit(' ').next().unwrap_or("").to_string();
         if d.name.contains(' ')
             && lasts.get(&last) == Some(&1)
@@ -1748,8 +1983,8 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
             syn.push(last.clone());
         }
         let w: Vec<&str> = d.name.split(' ').collect();
-        if w.contains(&"day")
-            && (w.contains(&"name") || w.contains(&"week"))
+        if (w.contains(&"day") && (w.contains(&"name") || w.contains(&"week"))
+            || w.contains(&"weekday"))
             && !w.contains(&"month")
         {
             syn.extend(
@@ -1958,5 +2193,151 @@ mod tests {
         assert!(m.measure("average selling price").is_some());
         assert!(m.measure("days to ship").is_some());
         assert_eq!(m.time_dimensions[0].column.as_deref(), Some("Order Date"));
+    }
+
+    fn ranged(name: &str, ty: &str, min: i64, max: i64) -> ColumnInfo {
+        let mut c = col(name, ty, &[]);
+        c.min = Some(min.to_string());
+        c.max = Some(max.to_string());
+        c
+    }
+
+    /// A star whose keys are named after other words than their tables (`bl_store_sk` → `dim_outlet.out_sk`,
+    /// `bl_item_sk` → `dim_article.art_sk`), plus a key no table matches closely.
+    fn grocery_star() -> LakeSnapshot {
+        LakeSnapshot {
+            tables: vec![
+                table(
+                    "fact_basket_line",
+                    300_000,
+                    vec![
+                        ranged("bl_date_sk", "INTEGER", 20220101, 20241231),
+                        ranged("bl_store_sk", "INTEGER", 1, 25),
+                        ranged("bl_item_sk", "INTEGER", 1, 400),
+                        ranged("bl_coupon_sk", "INTEGER", 1, 30),
+                        ranged("bl_basket_no", "BIGINT", 1, 82_000),
+                        ranged("bl_units", "INTEGER", -3, 12),
+                        ranged("bl_net_amt", "DECIMAL(10,2)", -50, 400),
+                        ranged("bl_cogs_amt", "DECIMAL(10,2)", -40, 300),
+                    ],
+                ),
+                table(
+                    "dim_calendar",
+                    1096,
+                    vec![
+                        ranged("cal_sk", "INTEGER", 20220101, 20241231),
+                        col("cal_date", "DATE", &[]),
+                        ranged("cal_year", "INTEGER", 2022, 2024),
+                        ranged("cal_month", "INTEGER", 1, 12),
+                    ],
+                ),
+                table(
+                    "dim_outlet",
+                    25,
+                    vec![
+                        ranged("out_sk", "INTEGER", 1, 25),
+                        col("out_name", "VARCHAR", &[]),
+                        col("out_format", "VARCHAR", &["Express", "Hypermarket"]),
+                    ],
+                ),
+                table(
+                    "dim_article",
+                    400,
+                    vec![
+                        ranged("art_sk", "INTEGER", 1, 400),
+                        col("art_desc", "VARCHAR", &[]),
+                        col("art_aisle", "VARCHAR", &["Dairy", "Produce"]),
+                    ],
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn surrogate_keys_join_by_their_value_ranges_and_kindred_names() {
+        let m = infer(&grocery_star());
+        let joined = |from: &str| {
+            m.joins
+                .iter()
+                .find(|j| j.from == from)
+                .map(|j| j.to.as_str())
+        };
+        assert_eq!(
+            joined("fact_basket_line.bl_store_sk"),
+            Some("dim_outlet.out_sk")
+        );
+        assert_eq!(
+            joined("fact_basket_line.bl_item_sk"),
+            Some("dim_article.art_sk")
+        );
+        assert_eq!(
+            joined("fact_basket_line.bl_date_sk"),
+            Some("dim_calendar.cal_sk")
+        );
+        // 1..30 fits inside the articles' 1..400, but spans too little of it and names no kindred thing.
+        assert_eq!(joined("fact_basket_line.bl_coupon_sk"), None);
+        assert_eq!(m.time_dimensions[0].table, "dim_calendar");
+        let format = m.dimension("format").unwrap();
+        assert!(
+            format.synonyms.iter().any(|s| s == "store format"),
+            "{format:?}"
+        );
+        assert!(m
+            .measure("outlets")
+            .is_some_and(|c| c.synonyms.iter().any(|s| s == "number of stores")));
+    }
+
+    #[test]
+    fn profit_is_sales_minus_cost_and_gross_margin_its_amount() {
+        let m = infer(&grocery_star());
+        let profit = m.measure("profit").expect("profit derived from cogs");
+        assert_eq!(profit.expr, "bl_net_amt - bl_cogs_amt");
+        assert!(profit.synonyms.iter().any(|s| s == "gross margin"));
+        let rate = m.measure("profit margin").expect("margin rate");
+        assert!(rate.synonyms.iter().any(|s| s == "gross margin percentage"));
+        assert!(!rate.synonyms.iter().any(|s| s == "gross margin"));
+    }
+
+    #[test]
+    fn a_text_column_joins_the_small_table_that_lists_its_values_once() {
+        let stores = ["Berlin Mitte", "Paris Marais", "Rome Monti"];
+        let lake = LakeSnapshot {
+            tables: vec![
+                table(
+                    "transactions",
+                    5000,
+                    vec![
+                        col("Receipt No", "BIGINT", &[]),
+                        col("Store", "VARCHAR", &stores),
+                        col("Country", "VARCHAR", &["Germany", "France", "Italy"]),
+                        ranged("Net Sales", "DOUBLE", 1, 900),
+                        ranged("Discount %", "BIGINT", 0, 40),
+                        ranged("Unit Cost", "DOUBLE", 1, 300),
+                        ranged("Qty", "BIGINT", 1, 5),
+                    ],
+                ),
+                table(
+                    "stores",
+                    3,
+                    vec![
+                        col("Store", "VARCHAR", &stores),
+                        col("Store Manager", "VARCHAR", &["Ann", "Bo", "Cy"]),
+                    ],
+                ),
+            ],
+        };
+        let m = infer(&lake);
+        assert_eq!(m.joins.len(), 1, "{:?}", m.joins);
+        assert_eq!(m.joins[0].from, "transactions.Store");
+        assert_eq!(m.joins[0].to, "stores.Store");
+        let stores = m.table("stores").unwrap();
+        assert_eq!(stores.display.as_deref(), Some("Store"));
+        assert!(m.dimension("store manager").is_some());
+        // A percentage column is averaged; a unit cost is multiplied out.
+        assert_eq!(m.measure("discount").unwrap().agg, Aggregation::Avg);
+        assert_eq!(
+            m.measure("profit").unwrap().expr,
+            "\"Net Sales\" - \"Unit Cost\" * \"Qty\""
+        );
     }
 }
