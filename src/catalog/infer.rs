@@ -329,11 +329,16 @@ fn shared_prefix(t: &TableInfo) -> String {
 }
 
 fn read_col<'a>(info: &'a ColumnInfo, prefix: &str) -> Col<'a> {
-    let lower = info.name.to_lowercase();
-    let rest = lower.strip_prefix(prefix).unwrap_or(&lower);
+    // The prefix is matched in lower case; the rest keeps its case so that `CalendarYear` splits into words.
+    let name = info.name.as_str();
+    let rest = name
+        .get(..prefix.len())
+        .filter(|p| !prefix.is_empty() && p.eq_ignore_ascii_case(prefix))
+        .map(|_| &name[prefix.len()..])
+        .unwrap_or(name);
     let mut raw = words(rest);
     if raw.is_empty() {
-        raw = words(&lower);
+        raw = words(name);
     }
     let mut expanded: Vec<String> = Vec::new();
     let n = raw.len();
@@ -353,6 +358,12 @@ fn read_col<'a>(info: &'a ColumnInfo, prefix: &str) -> Col<'a> {
             // "customerid": split off the id.
             let stem = last[..last.len() - 2].to_string();
             expanded = vec![stem, "id".into()];
+            Some(KeyKind::Strong)
+        }
+        _ if expanded.len() == 1 && last.len() > 5 && last.ends_with("key") => {
+            // "Datekey": split off the key.
+            let stem = last[..last.len() - 3].to_string();
+            expanded = vec![stem, "key".into()];
             Some(KeyKind::Strong)
         }
         _ => None,
@@ -401,7 +412,9 @@ fn key_candidates(tabs: &[Tab<'_>]) -> Vec<Vec<String>> {
             let mut c: Vec<&Col<'_>> = t
                 .cols
                 .iter()
-                .filter(|c| c.key.is_some() && !c.date() && names_table(&c.base(), t))
+                .filter(|c| {
+                    c.key.is_some() && (!c.date() || t.calendar()) && names_table(&c.base(), t)
+                })
                 .filter(|c| {
                     // `store_sales.ss_store_sk` names the `store` table: not this table's key.
                     let base = c.base();
@@ -454,7 +467,15 @@ fn reference_score(c: &Col<'_>, k: &Col<'_>, to: &Tab<'_>) -> u32 {
 
 /// Nouns that name the same kind of thing in retail schemas (a `store_sk` that points at `dim_outlet`).
 const KINDRED: &[&[&str]] = &[
-    &["item", "product", "sku", "article", "good", "merchandise"],
+    &[
+        "item",
+        "product",
+        "sku",
+        "article",
+        "good",
+        "merchandise",
+        "stock",
+    ],
     &[
         "customer", "client", "buyer", "shopper", "member", "consumer", "account",
     ],
@@ -883,6 +904,7 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
         primary.map(|i| tabs[i].info.name.as_str()).unwrap_or(""),
     );
     derived_measures(&mut model);
+    returned_synonyms(&mut model);
 
     for (ti, t) in tabs.iter().enumerate() {
         for c in &t.cols {
@@ -893,10 +915,11 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
     }
     derived_flags(&mut model, &tabs, &fact, &joins, &entities);
     name_dimensions(&mut model, &tabs);
+    product_description(&mut model);
     model.default_metric = model
         .measures
         .iter()
-        .find(|m| m.synonyms.iter().any(|s| s == "revenue"))
+        .find(|m| m.name == "revenue" || m.synonyms.iter().any(|s| s == "revenue"))
         .or_else(|| {
             model
                 .measures
@@ -1068,6 +1091,26 @@ fn guess_format(name: &str, rate: bool) -> Format {
     }
 }
 
+/// A figure per unit (`Unit Price`, `unit_cost`, `list_price`) on lines that carry a quantity: averaged, since
+/// its sum means nothing; extended and total amounts are not per unit.
+fn per_unit(c: &Col<'_>, t: &Tab<'_>) -> bool {
+    let w = &c.words;
+    let has = |x: &str| w.iter().any(|y| y == x);
+    let priced = has("price") || has("unit") && (has("cost") || has("margin"));
+    let extended = ["extended", "total", "line", "amount", "sales"]
+        .iter()
+        .any(|x| has(x))
+        && !has("unit");
+    let quantity = t.cols.iter().any(|o| {
+        o.numeric()
+            && o.key.is_none()
+            && o.words
+                .iter()
+                .any(|x| matches!(x.as_str(), "quantity" | "units" | "qty"))
+    });
+    priced && !extended && quantity
+}
+
 /// A share-like column (`discount` between 0 and 1, `tax_pct`, `Discount %`): averaged, not summed.
 fn is_rate(c: &Col<'_>) -> bool {
     let w = &c.words;
@@ -1118,7 +1161,7 @@ fn figure_measures(
             name: name.clone(),
             table: t.info.name.clone(),
             expr: quote_ident(c.name()),
-            agg: if rate {
+            agg: if rate || per_unit(c, t) {
                 Aggregation::Avg
             } else {
                 Aggregation::Sum
@@ -1150,9 +1193,14 @@ fn fact_measures(
     let table = &t.info.name;
     model.measures.extend(figure_measures(t, ti, fk, time_cols));
     // Orders: the distinct count of a transaction id.
+    let rows = t.rows().max(1);
     for c in &t.cols {
         let noun = c.base().rsplit(' ').next().unwrap_or("").to_string();
-        if c.key.is_none()
+        // A column named just "Invoice" or "Order" with many values is the transaction's number too.
+        let bare_id = c.words.len() == 1
+            && !c.date()
+            && (c.numeric() || c.info.distinct_count.is_some_and(|d| d * 50 >= rows));
+        if (c.key.is_none() && !bare_id)
             || !TRANSACTION_NOUNS.contains(&noun.as_str())
             || fk.contains(&(ti, c.name().to_string()))
             || model.measures.iter().any(|m| m.name == "orders")
@@ -1331,6 +1379,44 @@ fn best_measure(measures: &[MeasureDef], table: &str, patterns: &[&[&str]]) -> O
     None
 }
 
+/// "units returned" for a `return quantity`, "returned amount" for a `return amount`.
+fn returned_synonyms(model: &mut SemanticModel) {
+    for m in model
+        .measures
+        .iter_mut()
+        .filter(|m| m.agg == Aggregation::Sum)
+    {
+        let w: Vec<&str> = m.name.split(' ').collect();
+        if w.len() != 2 || !matches!(w[0], "return" | "returns" | "returned") {
+            continue;
+        }
+        match w[1] {
+            "quantity" | "units" | "qty" => add_synonyms(
+                m,
+                &[
+                    "units returned",
+                    "returned units",
+                    "quantity returned",
+                    "returned quantity",
+                    "items returned",
+                    "returned items",
+                ],
+            ),
+            "amount" | "value" => add_synonyms(
+                m,
+                &[
+                    "returned amount",
+                    "amount returned",
+                    "value returned",
+                    "returned value",
+                    "returns value",
+                ],
+            ),
+            _ => {}
+        }
+    }
+}
+
 fn add_synonyms(m: &mut MeasureDef, words: &[&str]) {
     for s in words {
         if *s != m.name && !m.synonyms.iter().any(|x| x == s) {
@@ -1388,24 +1474,26 @@ fn headline_synonyms(model: &mut SemanticModel, primary: &str) {
             }
         }
     }
-    let money = best_measure(
-        &model.measures,
-        primary,
-        &[
-            &["revenue"],
-            &["net", "sales"],
-            &["sales", "amount"],
-            &["net", "amount"],
-            &["net", "paid"],
-            &["sales"],
-            &["sale", "amount"],
-            &["amount"],
-            &["total"],
-            &["paid"],
-            &["extended", "sales", "price"],
-            &["sales", "price"],
-        ],
-    );
+    let money_patterns: &[&[&str]] = &[
+        &["revenue"],
+        &["net", "sales"],
+        &["sales", "amount"],
+        &["net", "amount"],
+        &["net", "paid"],
+        &["sales"],
+        &["sale", "amount"],
+        &["amount"],
+        &["total"],
+        &["paid"],
+        &["extended", "sales", "price"],
+        &["sales", "price"],
+    ];
+    if best_measure(&model.measures, primary, money_patterns).is_none() {
+        if let Some(m) = line_value(model, primary) {
+            model.measures.push(m);
+        }
+    }
+    let money = best_measure(&model.measures, primary, money_patterns);
     if let Some(i) = money {
         let m = &mut model.measures[i];
         add_synonyms(
@@ -1476,12 +1564,50 @@ fn headline_synonyms(model: &mut SemanticModel, primary: &str) {
     }
 }
 
+/// The quantity measure of a table (`quantity`, `units`, `qty`).
+fn quantity_measure<'m>(measures: &'m [MeasureDef], table: &str) -> Option<&'m MeasureDef> {
+    best_measure(
+        measures,
+        table,
+        &[&["quantity"], &["units"], &["unit"], &["items"]],
+    )
+    .map(|i| &measures[i])
+}
+
+/// Revenue as quantity times unit price, for order lines that carry no amount (`Quantity`, `Price`).
+fn line_value(model: &SemanticModel, table: &str) -> Option<MeasureDef> {
+    let q = quantity_measure(&model.measures, table)?;
+    let price = model
+        .measures
+        .iter()
+        .filter(|m| m.table == table && m.agg == Aggregation::Avg)
+        .filter(|m| {
+            let w: Vec<&str> = m.name.split(' ').collect();
+            w.contains(&"price")
+                && !w
+                    .iter()
+                    .any(|x| matches!(*x, "list" | "wholesale" | "cost"))
+        })
+        .min_by_key(|m| m.name.split(' ').count())?;
+    Some(MeasureDef {
+        name: "revenue".into(),
+        table: table.to_string(),
+        expr: format!("{} * {}", q.expr, price.expr),
+        agg: Aggregation::Sum,
+        synonyms: Vec::new(),
+        format: Format::Currency,
+        alias: None,
+        description: Some(format!("{} times {}", q.name, price.name)),
+        implicit: false,
+    })
+}
+
 /// Ratios analysts expect, from measures that exist: average order value, margin, average selling price.
 fn derived_measures(model: &mut SemanticModel) {
     let money = model
         .measures
         .iter()
-        .find(|m| m.synonyms.iter().any(|s| s == "revenue"))
+        .find(|m| m.name == "revenue" || m.synonyms.iter().any(|s| s == "revenue"))
         .cloned();
     let Some(money) = money else { return };
     let sum = |m: &MeasureDef| format!("SUM({})", m.expr);
@@ -1628,23 +1754,20 @@ fn derived_measures(model: &mut SemanticModel) {
 /// Profit as the sales minus their cost, when a line's cost is there (`Cost`, `cogs_amt`, `unit_cost` times
 /// the quantity) and nothing is called profit.
 fn profit_from_cost(model: &SemanticModel, money: &MeasureDef) -> Option<MeasureDef> {
-    let sum_on_money_table = |m: &&MeasureDef| {
-        m.table == money.table && m.agg == Aggregation::Sum && m.name != money.name
-    };
-    let cost = model.measures.iter().filter(sum_on_money_table).find(|m| {
+    let costs = model.measures.iter().filter(|m| {
         let w: Vec<&str> = m.name.split(' ').collect();
-        (w.contains(&"cost") || w.contains(&"cogs"))
+        m.table == money.table
+            && matches!(m.agg, Aggregation::Sum | Aggregation::Avg)
+            && (w.contains(&"cost") || w.contains(&"cogs"))
             && !w
                 .iter()
                 .any(|x| matches!(*x, "shipping" | "freight" | "delivery" | "tax" | "list"))
-    })?;
+    });
+    // A line's total cost first; a unit cost is multiplied by the quantity.
+    let cost = costs.min_by_key(|m| m.name.split(' ').any(|w| w == "unit"))?;
     let unit = cost.name.split(' ').any(|w| w == "unit");
     let expr = if unit {
-        let q = model
-            .measures
-            .iter()
-            .filter(sum_on_money_table)
-            .find(|m| m.synonyms.iter().any(|s| s == "units sold"))?;
+        let q = quantity_measure(&model.measures, &money.table)?;
         format!("{} - {} * {}", money.expr, cost.expr, q.expr)
     } else {
         format!("{} - {}", money.expr, cost.expr)
@@ -1830,6 +1953,43 @@ fn derived_flags(
     }
 }
 
+/// A line's free-text description names its product when nothing else in the lake does (`Description` beside
+/// a `StockCode`).
+fn product_description(model: &mut SemanticModel) {
+    let product_words = ["product", "item", "products", "items"];
+    let named = model.tables.iter().any(|t| {
+        t.entity
+            .as_deref()
+            .is_some_and(|e| product_words.iter().any(|p| e.split(' ').any(|w| w == *p)))
+    }) || model.dimensions.iter().any(|d| {
+        d.name.split(' ').any(|w| product_words.contains(&w))
+            || d.synonyms
+                .iter()
+                .any(|s| product_words.contains(&s.as_str()))
+    });
+    if named {
+        return;
+    }
+    let fact_of = |table: &str| model.table(table).is_some_and(|t| t.fact);
+    let Some(i) = model
+        .dimensions
+        .iter()
+        .position(|d| d.name == "description" && fact_of(&d.table))
+    else {
+        return;
+    };
+    let d = &mut model.dimensions[i];
+    for s in [
+        "product",
+        "item",
+        "product name",
+        "item name",
+        "product description",
+    ] {
+        d.synonyms.push(s.to_string());
+    }
+}
+
 /// Unique names and analysts' synonyms for the dimensions.
 fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
     let entity_of = |table: &str| -> Option<String> {
@@ -1901,6 +2061,21 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
     for d in &model.dimensions {
         if let Some(l) = d.name.rsplit(' ').next() {
             *lasts.entry(l.to_string()).or_default() += 1;
+        }
+    }
+    let core_word = |name: &str| -> Option<String> {
+        let w: Vec<&str> = name.split(' ').collect();
+        let keep = w.len()
+            - w.iter()
+                .rev()
+                .take_while(|x| GENERIC_WORDS.contains(x))
+                .count();
+        (keep >= 2 && keep < w.len()).then(|| w[keep - 1].to_string())
+    };
+    let mut cores: HashMap<String, usize> = HashMap::new();
+    for d in &model.dimensions {
+        if let Some(c) = core_word(&d.name) {
+            *cores.entry(c).or_default() += 1;
         }
     }
     let mut heads: HashMap<String, usize> = HashMap::new();
@@ -1981,6 +2156,17 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
             && last.len() > 2
         {
             syn.push(last.clone());
+        }
+        // "region country name": the word before a generic last word ("country"), when no other attribute ends so.
+        if let Some(core) = core_word(&d.name) {
+            if cores.get(&core) == Some(&1)
+                && !lasts.contains_key(&core)
+                && !taken.contains(&core)
+                && !GRAIN_WORDS.contains(&core.as_str())
+                && core.len() > 2
+            {
+                syn.push(core);
+            }
         }
         let w: Vec<&str> = d.name.split(' ').collect();
         if (w.contains(&"day") && (w.contains(&"name") || w.contains(&"week"))
@@ -2338,6 +2524,125 @@ mod tests {
         assert_eq!(
             m.measure("profit").unwrap().expr,
             "\"Net Sales\" - \"Unit Cost\" * \"Qty\""
+        );
+    }
+
+    #[test]
+    fn invoice_lines_without_an_amount_get_revenue_from_quantity_times_price() {
+        let mut invoice = col("Invoice", "VARCHAR", &[]);
+        invoice.distinct_count = Some(12_000);
+        let mut description = col("Description", "VARCHAR", &["HEART HOLDER", "PAPER LANTERN"]);
+        description.distinct_count = Some(2);
+        let lake = LakeSnapshot {
+            tables: vec![table(
+                "online_retail",
+                200_000,
+                vec![
+                    invoice,
+                    col("StockCode", "VARCHAR", &[]),
+                    description,
+                    ranged("Quantity", "BIGINT", -80, 100),
+                    col("InvoiceDate", "TIMESTAMP", &[]),
+                    ranged("Price", "DOUBLE", 0, 300),
+                    ranged("Customer ID", "DOUBLE", 12_000, 18_000),
+                    col("Country", "VARCHAR", &["United Kingdom", "France"]),
+                ],
+            )],
+        };
+        let m = infer(&lake);
+        let revenue = m.measure("revenue").expect("revenue from the line's parts");
+        assert_eq!(revenue.expr, "\"Quantity\" * \"Price\"");
+        assert_eq!(m.default_metric.as_deref(), Some("revenue"));
+        assert_eq!(m.measure("price").unwrap().agg, Aggregation::Avg);
+        assert_eq!(
+            m.measure("orders").unwrap().expr,
+            "COUNT(DISTINCT \"Invoice\")"
+        );
+        assert!(m.measure("average order value").is_some());
+        assert!(m.measure("customers").is_some());
+        let d = m.dimension("description").unwrap();
+        assert!(d.synonyms.iter().any(|s| s == "product"), "{d:?}");
+    }
+
+    #[test]
+    fn camel_case_stars_split_their_names_and_snowflake_through_their_keys() {
+        let lake = LakeSnapshot {
+            tables: vec![
+                table(
+                    "fact_sales",
+                    10_000,
+                    vec![
+                        col("SalesKey", "INTEGER", &[]),
+                        col("DateKey", "DATE", &[]),
+                        col("StoreKey", "INTEGER", &[]),
+                        ranged("UnitCost", "DOUBLE", 1, 500),
+                        ranged("SalesQuantity", "INTEGER", 1, 10),
+                        ranged("ReturnQuantity", "INTEGER", 0, 3),
+                        ranged("TotalCost", "DOUBLE", 1, 5000),
+                        ranged("SalesAmount", "DOUBLE", 1, 9000),
+                    ],
+                ),
+                table(
+                    "dim_date",
+                    1096,
+                    vec![
+                        col("Datekey", "DATE", &[]),
+                        ranged("CalendarYear", "INTEGER", 2022, 2024),
+                        col("CalendarMonthLabel", "VARCHAR", &["January", "February"]),
+                    ],
+                ),
+                table(
+                    "dim_store",
+                    30,
+                    vec![
+                        col("StoreKey", "INTEGER", &[]),
+                        col("StoreName", "VARCHAR", &[]),
+                        col("GeographyKey", "INTEGER", &[]),
+                    ],
+                ),
+                table(
+                    "dim_geography",
+                    25,
+                    vec![
+                        col("GeographyKey", "INTEGER", &[]),
+                        col("ContinentName", "VARCHAR", &["Asia", "Europe"]),
+                        col("RegionCountryName", "VARCHAR", &["Germany", "China"]),
+                    ],
+                ),
+            ],
+        };
+        let m = infer(&lake);
+        let joined = |from: &str| {
+            m.joins
+                .iter()
+                .find(|j| j.from == from)
+                .map(|j| j.to.as_str())
+        };
+        assert_eq!(joined("fact_sales.DateKey"), Some("dim_date.Datekey"));
+        assert_eq!(joined("fact_sales.StoreKey"), Some("dim_store.StoreKey"));
+        assert_eq!(
+            joined("dim_store.GeographyKey"),
+            Some("dim_geography.GeographyKey")
+        );
+        assert_eq!(
+            m.table("dim_store").unwrap().display.as_deref(),
+            Some("StoreName")
+        );
+        assert!(m
+            .measure("sales amount")
+            .is_some_and(|x| x.synonyms.iter().any(|s| s == "revenue")));
+        // A total cost is preferred to a unit cost, which is averaged.
+        assert_eq!(
+            m.measure("profit").unwrap().expr,
+            "\"SalesAmount\" - \"TotalCost\""
+        );
+        assert_eq!(m.measure("unit cost").unwrap().agg, Aggregation::Avg);
+        let returned = m.measure("return quantity").unwrap();
+        assert!(returned.synonyms.iter().any(|s| s == "units returned"));
+        let country = m.dimension("region country name").unwrap();
+        assert!(
+            country.synonyms.iter().any(|s| s == "country"),
+            "{country:?}"
         );
     }
 }

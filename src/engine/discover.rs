@@ -10,7 +10,7 @@ use super::error::EngineError;
 use crate::catalog::schema::{ColumnInfo, LakeSnapshot, TableInfo};
 
 /// Text columns with at most this many distinct values get all their values indexed.
-pub const MAX_INDEXED_VALUES: u64 = 1000;
+pub const MAX_INDEXED_VALUES: u64 = 5000;
 
 /// The format of a table's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +48,23 @@ pub struct FoundTable {
     pub fingerprint: u64,
 }
 
-/// Turns a file or directory name into a SQL identifier: lower case, runs of other characters become `_`.
+/// Turns a file or directory name into a SQL identifier: lower case, runs of other characters become `_`, and
+/// a capital after a small letter starts a new word (`FactSales` → `fact_sales`).
 pub fn sanitize_name(raw: &str) -> String {
     let mut out = String::new();
+    let mut prev_lower = false;
     for ch in raw.chars() {
         if ch.is_ascii_alphanumeric() {
+            if ch.is_ascii_uppercase() && prev_lower {
+                out.push('_');
+            }
+            prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
             out.push(ch.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
+        } else {
+            prev_lower = false;
+            if !out.ends_with('_') {
+                out.push('_');
+            }
         }
     }
     let trimmed = out.trim_matches('_').to_owned();
@@ -396,6 +405,11 @@ mod tests {
         assert_eq!(sanitize_name("ship-city"), "ship_city");
         assert_eq!(sanitize_name("2024 sales"), "t_2024_sales");
         assert_eq!(sanitize_name("__"), "t");
+        assert_eq!(
+            sanitize_name("DimProductSubcategory"),
+            "dim_product_subcategory"
+        );
+        assert_eq!(sanitize_name("SKUs"), "skus");
     }
 
     #[test]
