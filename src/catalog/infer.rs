@@ -1809,24 +1809,35 @@ fn dimension(
         return None;
     }
     let mut name_words: Vec<String> = c.words.clone();
-    if c.boolean() {
+    let yes = yes_value(c);
+    if c.boolean() || yes.is_some() {
         if name_words.len() > 1 && matches!(name_words[0].as_str(), "is" | "has" | "was" | "flag") {
             name_words.remove(0);
         }
         let name = name_words.join(" ");
+        let mut synonyms = if c.phrase() != name {
+            vec![c.phrase()]
+        } else {
+            Vec::new()
+        };
+        // A thing one holds ("loyalty card", "membership"): its holders are the flagged rows.
+        if !name.ends_with("ed") {
+            for s in ["holders", "holder", "members", "users"] {
+                synonyms.push(format!("{name} {s}"));
+            }
+            synonyms.push(format!("with a {name}"));
+            synonyms.push(format!("with {name}"));
+        }
         return Some(DimensionDef {
             name: name.clone(),
             table: t.info.name.clone(),
             column: c.name().to_string(),
             kind: DimensionKind::Flag,
-            synonyms: if c.phrase() != name {
-                vec![c.phrase()]
-            } else {
-                Vec::new()
-            },
+            synonyms,
             values: Vec::new(),
             alias: None,
-            expr: None,
+            // A Y/N text column flags the rows holding its "yes".
+            expr: yes.map(|y| format!("{} = {}", quote_ident(c.name()), quote_literal(&y))),
         });
     }
     if !c.text() {
@@ -1878,6 +1889,29 @@ fn dimension(
         alias: None,
         expr: None,
     })
+}
+
+/// The "yes" of a text column whose only values are a yes/no pair (`Y`/`N`, `Yes`/`No`, `True`/`False`).
+fn yes_value(c: &Col<'_>) -> Option<String> {
+    let v = &c.info.sample_values;
+    if !c.text() || v.is_empty() || v.len() > 2 {
+        return None;
+    }
+    let yes = v
+        .iter()
+        .find(|x| matches!(x.to_lowercase().as_str(), "y" | "yes" | "true" | "t"))?;
+    v.iter()
+        .all(|x| {
+            matches!(
+                x.to_lowercase().as_str(),
+                "y" | "yes" | "true" | "t" | "n" | "no" | "false" | "f"
+            )
+        })
+        .then(|| yes.clone())
+}
+
+fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Flags analysts ask about that the facts imply: "discounted" lines (a discount above zero) and
@@ -2519,6 +2553,16 @@ mod tests {
         let stores = m.table("stores").unwrap();
         assert_eq!(stores.display.as_deref(), Some("Store"));
         assert!(m.dimension("store manager").is_some());
+        // A Y/N text column is a flag on its "yes", and its holders are the flagged rows.
+        let mut lake = lake;
+        lake.tables[0]
+            .columns
+            .push(col("Loyalty Card", "VARCHAR", &["N", "Y"]));
+        let m = infer(&lake);
+        let card = m.dimension("loyalty card").unwrap();
+        assert_eq!(card.kind, DimensionKind::Flag);
+        assert_eq!(card.expr.as_deref(), Some("\"Loyalty Card\" = 'Y'"));
+        assert!(card.synonyms.iter().any(|s| s == "loyalty card holders"));
         // A percentage column is averaged; a unit cost is multiplied out.
         assert_eq!(m.measure("discount").unwrap().agg, Aggregation::Avg);
         assert_eq!(
