@@ -78,6 +78,7 @@ impl Lexicon {
                 // "show customer id": the key, when it is not the name itself.
                 if let Some(k) = t.key.as_ref().filter(|k| Some(*k) != t.display.as_ref()) {
                     lx.add(&format!("{e} id"), Target::Key(ti));
+                    lx.add(&format!("{e} ids"), Target::Key(ti));
                     lx.add(
                         &crate::catalog::semantic::words(k).join(" "),
                         Target::Key(ti),

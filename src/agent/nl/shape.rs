@@ -1563,6 +1563,10 @@ pub fn read(
             intent.shape = Shape::List;
             return Ok(finish(intent, notes, ignored, false));
         }
+        // "list the VIP customers" with nothing listable named: a figure would answer another question.
+        if listing && intent.group_by.is_empty() {
+            return Err(clarify::nothing_to_list(model));
+        }
         // "least sold product": what is sold is counted in units.
         let sold = ranked && (has("sold") || has("sells"));
         if let Some(q) = lexicon.quantity_measure().filter(|_| sold) {

@@ -1468,6 +1468,10 @@ fn ranking_adjectives_and_the_most_recent_period() {
             "LIMIT 3",
         ],
     );
+    has_all(
+        "our 2 best Gold customers by profit, show customer ids",
+        &["customers.customer_id AS customer_id", "LIMIT 2"],
+    );
     let p = plan("top 4 customers by orders in 2023, with the customer id");
     assert!(
         p.sql.contains("customers.customer_id AS customer_id") && p.sql.contains("LIMIT 4"),
@@ -1546,7 +1550,8 @@ fn counted_entities_past_values_and_adjectives() {
             "customers.loyalty_tier = 'Platinum'",
         ],
     );
-    // Listing the members of an entity that a value filters.
+    // Listing the members of an entity that a value filters; nothing listable named asks.
+    clarifies("list the Consumer segment");
     assert_eq!(
         sql("list the outlet stores"),
         "SELECT DISTINCT stores.store_name AS store_name FROM stores WHERE stores.store_type = 'Outlet' \

@@ -247,6 +247,11 @@ fn weekdays(tokens: &[Token], blocked: &[bool]) -> Days {
             continue;
         };
         let before = |k: usize| i.checked_sub(k).map(t).unwrap_or("");
+        // "how was your weekend": someone's days, not the data's.
+        if matches!(before(1), "your" | "my" | "his" | "her") {
+            i += n;
+            continue;
+        }
         if grouping(i) && matches!(t(i), "weekday" | "weekdays" | "day") {
             out.group = Some(DayGroup::DayOfWeek);
             out.used.extend(i..i + n);
@@ -1200,6 +1205,8 @@ mod tests {
         assert_eq!(two.day_group, Some(DayGroup::DayOfWeek));
         assert_eq!(two.weekdays, vec![6, 7]);
         assert!(days("revenue in 2024").weekdays.is_empty());
+        let small_talk = days("how was your weekend");
+        assert!(small_talk.weekdays.is_empty() && !small_talk.consumed.iter().any(|c| *c));
     }
 
     #[test]
