@@ -46,6 +46,9 @@ const DESC: &[&str] = &[
     "busiest",
     "max",
     "fastest",
+    "sharpest",
+    "steepest",
+    "deepest",
 ];
 const ASC: &[&str] = &[
     "bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min",
@@ -380,11 +383,23 @@ pub fn read(
         || (0..n).any(|i| {
             (RISE_VERBS.contains(&words[i]) || FALL_VERBS.contains(&words[i]))
                 && words.get(i + 1) != Some(&"on")
-        });
+        })
+        // "the biggest drop in revenue", "a rise of units"
+        || (0..n).any(|i| {
+            CHANGE_NOUNS.contains(&words[i]) && matches!(words.get(i + 1), Some(&("in" | "of")))
+        })
+        // "did sales drop in 2024", "has revenue grown"
+        || (words.iter().any(|w| matches!(*w, "did" | "does" | "do" | "has" | "have"))
+            && words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "drop" | "fall" | "rise" | "grow" | "grown" | "decline" | "increase" | "decrease"
+                )
+            }));
     // "dropped the most", "fell the least": a fall ranks the other way round.
     let falling = words
         .iter()
-        .any(|w| FALL_VERBS.contains(w) || FALL_NOUNS.contains(w));
+        .any(|w| FALL_VERBS.contains(w) || FALL_NOUNS.contains(w) || *w == "fall");
     // "grew the most", "biggest drop": ranked by the difference; "fastest", "% growth": by the ratio.
     let by_change = words.iter().any(|w| {
         RISE_VERBS.contains(w)
@@ -966,6 +981,30 @@ pub fn read(
                     }
                 }
             }
+        }
+    }
+
+    // "revenue from weekend orders", "profit on Sunday sales": a facts word after a day of the week names the
+    // rows the day picks, as after a value, not a second figure.
+    for li in 0..cx.links.len() {
+        let l = &cx.links[li];
+        let facts_word = l.end == l.start + 1
+            && matches!(
+                cx.word(l.start),
+                "sales" | "sale" | "orders" | "order" | "purchases" | "transactions"
+            );
+        let after_date = l.start > 0
+            && time.consumed[l.start - 1]
+            && (super::time::weekday_words(tokens, l.start - 1).is_some()
+                || (l.start >= 2
+                    && super::time::weekday_words(tokens, l.start - 2)
+                        .is_some_and(|(_, n)| n == 2)));
+        if !cx.used[li]
+            && facts_word
+            && after_date
+            && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+        {
+            cx.soft[li] = true;
         }
     }
 
@@ -1773,7 +1812,9 @@ const FALL_VERBS: &[&str] = &[
     "dropping",
 ];
 /// Nouns of a fall ("the biggest drop in sales").
-const FALL_NOUNS: &[&str] = &["drop", "fall", "decline", "decrease", "dip", "slump"];
+const FALL_NOUNS: &[&str] = &["drop", "decline", "decrease", "dip", "slump"];
+/// Nouns of a change that, followed by "in" or "of", ask for one ("the biggest drop in revenue").
+const CHANGE_NOUNS: &[&str] = &["drop", "dip", "slump", "rise", "jump", "gain"];
 
 /// Verbs of becoming a member: any of them names any such date ("joined" finds a signup date).
 const MEMBERSHIP: &[&str] = &[

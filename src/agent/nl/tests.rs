@@ -1518,6 +1518,10 @@ fn days_of_the_week_filter_and_split_the_dates() {
         "which day of the week brings the most orders",
         &["dayname(sales.order_date) AS day_of_week", "LIMIT 1"],
     );
+    has_all(
+        "what was our profit from weekend orders in Q2 2023",
+        &["SUM(sales.revenue - sales.cost) AS profit FROM sales WHERE isodow"],
+    );
     let p = plan("revenue on weekends in 2024");
     assert!(
         p.interpretation.ends_with("2024, weekends"),
@@ -1662,6 +1666,19 @@ fn rankings_by_the_change_between_two_periods() {
     has_all(
         "which 2 brands increased units the most from 2023 to 2024",
         &["ORDER BY change DESC", "LIMIT 2"],
+    );
+    has_all(
+        "which brand saw the sharpest drop in profit from 2022 to 2024",
+        &[
+            "AS profit_2022",
+            "AS profit_2024",
+            "ORDER BY change ASC",
+            "LIMIT 1",
+        ],
+    );
+    has_all(
+        "did orders fall in 2023",
+        &["AS orders_2022", "AS orders_2023", "AS growth"],
     );
     has_all(
         "which region grew revenue the fastest from 2022 to 2023",
