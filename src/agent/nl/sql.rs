@@ -796,7 +796,12 @@ impl<'a> Builder<'a> {
                         .display
                         .clone()
                         .or_else(|| td.key.clone())
-                        .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
+                        .ok_or_else(|| {
+                            BuildError::Unsupported(format!(
+                                "{} has no column that names or identifies its rows",
+                                td.name
+                            ))
+                        })?;
                     self.need(&td.name);
                     keys.push(plain(col(&td.name, &c), aliases.take(&snake(&c), &td.name)));
                 }
