@@ -237,6 +237,9 @@ impl Lexicon {
     /// and the initials of other multi-word values ("UAE"). Only phrases nothing else uses are added;
     /// initials are matched only when typed in capitals.
     fn add_value_aliases(&mut self, model: &SemanticModel) {
+        // Initials made from values; kept only when they name one value ("GC" for both "Gift Card" and
+        // "Green Collection" names neither).
+        let mut generated: HashMap<String, Vec<Target>> = HashMap::new();
         for (i, d) in model.dimensions.iter().enumerate() {
             if d.kind != DimensionKind::Category {
                 continue;
@@ -285,10 +288,27 @@ impl Lexicon {
                         .collect::<String>()
                         .to_uppercase();
                     if initials.len() >= 2 {
-                        let entry = self.initialisms.entry(initials).or_default();
-                        if !entry.contains(&Target::Value(i, v.clone())) {
-                            entry.push(Target::Value(i, v.clone()));
-                        }
+                        generated
+                            .entry(initials)
+                            .or_default()
+                            .push(Target::Value(i, v.clone()));
+                    }
+                }
+            }
+        }
+        for (initials, targets) in generated {
+            let values: HashSet<&String> = targets
+                .iter()
+                .filter_map(|t| match t {
+                    Target::Value(_, v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            if values.len() == 1 {
+                let entry = self.initialisms.entry(initials).or_default();
+                for t in targets {
+                    if !entry.contains(&t) {
+                        entry.push(t);
                     }
                 }
             }
@@ -743,6 +763,7 @@ mod tests {
                         ],
                     ),
                     col("Channel", "VARCHAR", &["Web", "In-Store"]),
+                    col("Tender", "VARCHAR", &["Gift Card", "Green Credit", "Cash"]),
                     col("Net Sales", "DOUBLE", &[]),
                 ],
                 row_count: Some(1000),
@@ -778,6 +799,8 @@ mod tests {
         // Initials are read only as typed in capitals, and not when the whole question shouts.
         assert!(values_of(&lx, "tell us the sales").is_empty());
         assert!(values_of(&lx, "SHOW US THE SALES").is_empty());
+        // Initials two values share name neither.
+        assert!(values_of(&lx, "sales paid by GC").is_empty());
     }
 
     #[test]

@@ -132,7 +132,10 @@ impl NlEngine {
             let stems: Vec<String> = tokens[i..].iter().take(4).map(|t| t.stem()).collect();
             let phrase = |n: usize| stems.get(..n).map(|s| s.join(" "));
             let named = if time::weekday_words(&tokens, i).is_some_and(|(_, n)| n == 1) {
-                self.lexicon.names_data(&stems[0]).then_some(1)
+                // The word alone, or the start of a longer name ("Sunday Brunch").
+                [3, 2, 1]
+                    .into_iter()
+                    .find(|&n| phrase(n).is_some_and(|p| self.lexicon.names_data(&p)))
             } else {
                 [4, 3].into_iter().find(|&n| {
                     phrase(n).is_some_and(|p| {

@@ -1179,12 +1179,16 @@ pub fn read(
     }
     // "how many customers signed up in 2020", "stores opened since 2015": the period dates the counted
     // members themselves, by the date of their table that the verb names, not their sales.
-    if let (Some((table, _)), false) = (&count_entity, intent.periods.is_empty()) {
+    if let (Some((table, li)), false) = (&count_entity, intent.periods.is_empty()) {
         if let Some((column, used)) = entity_date(model, &cx, table) {
             for k in used {
                 cx.consumed[k] = true;
             }
             intent.date_column = Some((table.clone(), column));
+        } else if let Some(k) = dating_verb(&cx, cx.links[*li].end) {
+            // "how many stores opened in 2020" without an opening date: counting the stores that sold
+            // then would answer another question.
+            return Err(clarify::unknown_value(model, &cx.tokens[k].orig));
         }
     }
     if let Some(den) = &per_den {
@@ -1893,6 +1897,29 @@ fn entity_date(model: &SemanticModel, cx: &Ctx, table: &str) -> Option<(String, 
         }
     }
     None
+}
+
+/// A verb right after a counted entity that dates its members by an event the data may not record ("stores
+/// *opened*", "customers *signed* up", "products *launched*"): past tense, not a verb of buying or selling,
+/// and not ordinary English. Returns its token.
+fn dating_verb(cx: &Ctx, after: usize) -> Option<usize> {
+    let mut k = after;
+    while matches!(
+        cx.word(k),
+        "that" | "who" | "which" | "were" | "was" | "have" | "had" | "been"
+    ) {
+        k += 1;
+    }
+    let w = cx.word(k);
+    (w.len() > 4
+        && w.ends_with("ed")
+        && w.chars().all(|c| c.is_ascii_alphabetic())
+        && cx.owner.get(k).is_some_and(|o| o.is_none())
+        && !cx.consumed[k]
+        && !PURCHASE_VERBS.contains(&w)
+        && !is_filler(w)
+        && !is_common_word(w))
+    .then_some(k)
 }
 
 /// "across all stores", "for all our products": the whole of them, not a row each.

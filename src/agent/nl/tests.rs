@@ -1522,6 +1522,9 @@ fn days_of_the_week_filter_and_split_the_dates() {
         "what was our profit from weekend orders in Q2 2023",
         &["SUM(sales.revenue - sales.cost) AS profit FROM sales WHERE isodow"],
     );
+    // A count dated by an event the data does not record asks instead of counting buyers.
+    clarifies("how many stores opened in 2023");
+    clarifies("how many products were launched in 2024");
     let p = plan("revenue on weekends in 2024");
     assert!(
         p.interpretation.ends_with("2024, weekends"),
@@ -1751,4 +1754,28 @@ fn unit_nouns_short_place_names_and_verbs_on_a_flat_export() {
         "which product type's sales dropped the most from 2023 to 2024",
         &["AS change", "ORDER BY change ASC", "LIMIT 1"],
     );
+}
+
+#[test]
+fn day_names_inside_catalog_values_stay_values() {
+    let mut od = col("Order Date", "DATE", &[]);
+    od.min = Some("2023-01-01".into());
+    od.max = Some("2024-12-31".into());
+    let lake = LakeSnapshot {
+        tables: vec![TableInfo {
+            name: "kitchen_orders".into(),
+            columns: vec![
+                col("Ticket", "VARCHAR", &[]),
+                od,
+                col("Dish", "VARCHAR", &["Sunday Roast", "Fish Pie", "Soup"]),
+                col("Amount", "DOUBLE", &[]),
+            ],
+            row_count: Some(5_000),
+        }],
+    };
+    let e = NlEngine::new(Arc::new(SemanticModel::infer(&lake)));
+    let s = plan_with(&e, "amount for Sunday Roast in 2024").sql;
+    assert!(s.contains("'Sunday Roast'") && !s.contains("isodow"), "{s}");
+    let s = plan_with(&e, "amount on Sundays in 2024").sql;
+    assert!(s.contains("isodow") && !s.contains("Sunday Roast"), "{s}");
 }
