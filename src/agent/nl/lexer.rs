@@ -549,6 +549,10 @@ const FUNCTION_WORDS: &[&str] = &[
 /// Candidate base forms of an inflected verb: "brings" → bring, "dropped" → drop, "making" → make.
 fn verb_bases(w: &str) -> Vec<String> {
     let mut out = vec![w.to_string()];
+    // The verbs are English words: other scripts have no inflections to strip (and bytes are not chars).
+    if !w.is_ascii() {
+        return out;
+    }
     if let Some((_, base)) = IRREGULAR.iter().find(|(f, _)| *f == w) {
         out.push(base.to_string());
     }
@@ -1230,6 +1234,7 @@ mod tests {
     #[test]
     fn measures_edit_distance() {
         assert_eq!(edit_distance("revnue", "revenue"), 1);
+        assert!(!is_common_word("ǅǅ") && !is_common_word("ééés"));
         assert_eq!(edit_distance("categroy", "category"), 1);
         assert!(edit_distance("colour", "category") > 2);
     }

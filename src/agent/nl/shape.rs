@@ -506,6 +506,8 @@ pub fn read(
         return Err(clarify::absence(model));
     }
 
+    // A word after "by" that names an entity's date at a grain ("by signup year"), read with the entity later.
+    let mut dated_slot: Option<usize> = None;
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
         let w = cx.word(i).to_string();
@@ -549,6 +551,19 @@ pub fn read(
         k = cx.past_value(k);
         loop {
             let Some(li) = cx.link_at(k) else {
+                // "customers by signup year": a date of an entity, at a grain.
+                let grain_next = cx.link_at(k + 1).and_then(|l| {
+                    cx.links[l].targets.iter().find_map(|t| match t {
+                        Target::Grain(g, _) => Some((*g, l)),
+                        _ => None,
+                    })
+                });
+                if let (Some((g, gl)), Some(_)) = (grain_next, date_word_at(model, &cx, k)) {
+                    intent.add_group(GroupKey::Grain(g));
+                    cx.used[gl] = true;
+                    dated_slot = Some(k);
+                    break;
+                }
                 if k < n && cx.unknown_strict(k) && !cx.consumed[k] {
                     return Err(clarify::unknown_grouping(
                         model,
@@ -1179,7 +1194,8 @@ pub fn read(
     }
     // "how many customers signed up in 2020", "stores opened since 2015": the period dates the counted
     // members themselves, by the date of their table that the verb names, not their sales.
-    if let (Some((table, li)), false) = (&count_entity, intent.periods.is_empty()) {
+    let timed = !intent.periods.is_empty() || grouped_by_time(&intent);
+    if let (Some((table, li)), true) = (&count_entity, timed) {
         if let Some((column, used)) = entity_date(model, &cx, table) {
             for k in used {
                 cx.consumed[k] = true;
@@ -1189,6 +1205,38 @@ pub fn read(
             // "how many stores opened in 2020" without an opening date: counting the stores that sold
             // then would answer another question.
             return Err(clarify::unknown_value(model, &cx.tokens[k].orig));
+        }
+    } else if count_entity.is_none() && timed {
+        // "customer signups per year", "store openings by year", "customers by signup month": the word next to
+        // the entity (or grouped by its grain) counts the members by that date of theirs.
+        let found = (0..n).find_map(|i| {
+            let (d, used) = date_word_at(model, &cx, i)?;
+            let near = |l: &Link| l.end + 2 >= i && l.start <= used[used.len() - 1] + 2;
+            let li = cx.links.iter().position(|l| {
+                l.targets.iter().any(|t| {
+                    matches!(t, Target::Entity(e) if model.tables[*e].name.eq_ignore_ascii_case(&d.table))
+                }) && (near(l) || dated_slot == Some(i))
+            })?;
+            Some((d, used, li))
+        });
+        // Only when the members themselves are what is asked, not a figure of theirs.
+        let own_count = |li: usize| {
+            intent.measures.iter().all(|m| {
+                cx.links[li]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Measure(x) if model.measures[*x].name == m.name))
+            })
+        };
+        if let Some((d, used, li)) = found.filter(|f| own_count(f.2)) {
+            for k in used {
+                cx.consumed[k] = true;
+            }
+            intent.date_column = Some((d.table.clone(), d.column.clone()));
+            intent
+                .group_by
+                .retain(|g| *g != GroupKey::Entity(d.table.clone()));
+            count_entity = Some((d.table.clone(), li));
         }
     }
     if let Some(den) = &per_den {
@@ -1394,10 +1442,9 @@ pub fn read(
                     || entity_column(model, table, &d.column).is_some()
             }),
             GroupKey::Entity(e) => e.eq_ignore_ascii_case(table),
-            GroupKey::Grain(_)
-            | GroupKey::Column { .. }
-            | GroupKey::Weekend
-            | GroupKey::DayOfWeek => false,
+            // The members' own date ("signups per year") groups them by its grains.
+            GroupKey::Grain(_) => intent.date_column.is_some(),
+            GroupKey::Column { .. } | GroupKey::Weekend | GroupKey::DayOfWeek => false,
         })
     };
     let rank_spec = {
@@ -1839,16 +1886,32 @@ const MEMBERSHIP: &[&str] = &[
 /// The date of an entity's table that an unlinked verb of the question names ("signed up" → signup_date,
 /// "opened" → Opened, "joined" → a registration date), and the verb's tokens.
 fn entity_date(model: &SemanticModel, cx: &Ctx, table: &str) -> Option<(String, Vec<usize>)> {
-    let dates: Vec<&crate::catalog::semantic::EntityDate> = model
-        .entity_dates
-        .iter()
-        .filter(|d| d.table.eq_ignore_ascii_case(table))
-        .collect();
-    if dates.is_empty() {
+    (0..cx.tokens.len()).find_map(|i| {
+        date_word_at(model, cx, i)
+            .filter(|(d, _)| d.table.eq_ignore_ascii_case(table))
+            .map(|(d, used)| (d.column.clone(), used))
+    })
+}
+
+/// The entity date a word at `i` names, as verb or noun ("signed up", "signups", "openings", "registration"),
+/// and its tokens (with a particle: "signed up").
+fn date_word_at<'m>(
+    model: &'m SemanticModel,
+    cx: &Ctx,
+    i: usize,
+) -> Option<(&'m crate::catalog::semantic::EntityDate, Vec<usize>)> {
+    let t = cx.tokens.get(i)?;
+    if model.entity_dates.is_empty()
+        || cx.owner[i].is_some()
+        || cx.consumed[i]
+        || t.text.len() < 3
+        || !t.text.chars().all(|c| c.is_ascii_alphabetic())
+        || is_filler(&t.text)
+    {
         return None;
     }
     let base = |w: &str| -> String {
-        for suffix in ["ing", "ed", "d", "s"] {
+        for suffix in ["ings", "ing", "ed", "d", "s"] {
             if let Some(b) = w.strip_suffix(suffix).filter(|b| b.len() >= 3) {
                 let b = b.as_bytes();
                 // "signed" → sign, "shipped" → ship
@@ -1864,39 +1927,27 @@ fn entity_date(model: &SemanticModel, cx: &Ctx, table: &str) -> Option<(String, 
     };
     let common = |a: &str, b: &str| a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     let member = |w: &str| MEMBERSHIP.iter().any(|m| common(m, w) >= 4.min(m.len()));
-    for i in 0..cx.tokens.len() {
-        let t = &cx.tokens[i];
-        if cx.owner[i].is_some()
-            || cx.consumed[i]
-            || t.text.len() < 3
-            || !t.text.chars().all(|c| c.is_ascii_alphabetic())
-            || is_filler(&t.text)
-        {
-            continue;
-        }
-        let verb = base(&t.text);
-        let particle = matches!(cx.word(i + 1), "up" | "in" | "on")
-            .then(|| format!("{verb}{}", cx.word(i + 1)));
-        for d in &dates {
-            let hit = crate::catalog::semantic::words(&d.column).iter().any(|cw| {
-                let cw = cw.as_str();
-                !matches!(cw, "date" | "at" | "on" | "time" | "year" | "day" | "dt")
-                    && [Some(verb.clone()), particle.clone()]
-                        .iter()
-                        .flatten()
-                        .any(|v| common(v, cw) >= 4 || (member(v) && member(cw)))
-            });
-            if hit {
-                let used = if particle.is_some() {
-                    vec![i, i + 1]
-                } else {
-                    vec![i]
-                };
-                return Some((d.column.clone(), used));
-            }
-        }
-    }
-    None
+    let verb = base(&t.text);
+    let particle =
+        matches!(cx.word(i + 1), "up" | "in" | "on").then(|| format!("{verb}{}", cx.word(i + 1)));
+    model.entity_dates.iter().find_map(|d| {
+        let hit = crate::catalog::semantic::words(&d.column).iter().any(|cw| {
+            let cw = cw.as_str();
+            !matches!(cw, "date" | "at" | "on" | "time" | "year" | "day" | "dt")
+                && [Some(verb.clone()), particle.clone()]
+                    .iter()
+                    .flatten()
+                    .any(|v| common(v, cw) >= 4 || (member(v) && member(cw)))
+        });
+        hit.then(|| {
+            let used = if particle.is_some() {
+                vec![i, i + 1]
+            } else {
+                vec![i]
+            };
+            (d, used)
+        })
+    })
 }
 
 /// A verb right after a counted entity that dates its members by an event the data may not record ("stores

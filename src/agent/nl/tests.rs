@@ -1649,6 +1649,31 @@ fn entities_are_dated_by_their_own_dates_when_a_verb_names_one() {
             "customers.signup_date >= DATE '2023-01-01'",
         ],
     );
+    // Grouped by a grain of that date, as a verb, a noun or after "by".
+    for q in [
+        "customer signups per year",
+        "how many customers joined each year",
+        "customers by signup year",
+    ] {
+        let s = sql(q);
+        assert!(
+            s.contains("year(customers.signup_date)")
+                && s.contains("COUNT(*) AS customers FROM customers"),
+            "{q}: {s}"
+        );
+    }
+    has_all(
+        "how many customers signed up each month in 2023",
+        &[
+            "month(customers.signup_date)",
+            "customers.signup_date < DATE '2024-01-01'",
+        ],
+    );
+    // A figure of those members is still that figure.
+    has_all(
+        "revenue by region from customers who signed up in 2023",
+        &["SUM(sales.revenue)", "GROUP BY sales.region"],
+    );
     // Without such a verb, a period counts the members that bought in it.
     has_all(
         "how many customers bought in 2023",
