@@ -472,10 +472,13 @@ pub fn read(
         Some(DayGroup::DayOfWeek) => intent.add_group(GroupKey::DayOfWeek),
         None => {}
     }
-    let mut notes: Vec<String> = fixes
-        .iter()
-        .map(|(a, b)| format!("read '{a}' as '{b}'"))
-        .collect();
+    let mut notes: Vec<String> = Vec::new();
+    for (a, b) in &fixes {
+        let note = format!("read '{a}' as '{b}'");
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
     let base_table = model
         .default_measure()
         .map(|m| m.table.clone())
@@ -1199,6 +1202,9 @@ pub fn read(
         if let Some((column, used)) = entity_date(model, &cx, table) {
             for k in used {
                 cx.consumed[k] = true;
+                // A date word is read as itself, whatever a typo pass made of it.
+                let typed = format!("read '{}' as", cx.tokens[k].orig);
+                notes.retain(|n| !n.starts_with(&typed));
             }
             intent.date_column = Some((table.clone(), column));
         } else if let Some(k) = dating_verb(&cx, cx.links[*li].end) {
@@ -1231,6 +1237,9 @@ pub fn read(
         if let Some((d, used, li)) = found.filter(|f| own_count(f.2)) {
             for k in used {
                 cx.consumed[k] = true;
+                // A date word is read as itself, whatever a typo pass made of it.
+                let typed = format!("read '{}' as", cx.tokens[k].orig);
+                notes.retain(|n| !n.starts_with(&typed));
             }
             intent.date_column = Some((d.table.clone(), d.column.clone()));
             intent
@@ -1927,7 +1936,11 @@ fn date_word_at<'m>(
     };
     let common = |a: &str, b: &str| a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
     let member = |w: &str| MEMBERSHIP.iter().any(|m| common(m, w) >= 4.min(m.len()));
-    let verb = base(&t.text);
+    // "born" is the one past tense whose noun shares no stem with it ("birth date", "birth year").
+    let verb = match t.text.as_str() {
+        "born" => "birth".to_string(),
+        w => base(w),
+    };
     let particle =
         matches!(cx.word(i + 1), "up" | "in" | "on").then(|| format!("{verb}{}", cx.word(i + 1)));
     model.entity_dates.iter().find_map(|d| {

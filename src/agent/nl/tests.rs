@@ -1804,3 +1804,66 @@ fn day_names_inside_catalog_values_stay_values() {
     let s = plan_with(&e, "amount on Sundays in 2024").sql;
     assert!(s.contains("isodow") && !s.contains("Sunday Roast"), "{s}");
 }
+
+#[test]
+fn a_year_column_of_an_entity_dates_its_members() {
+    let mut od = col("order_date", "DATE", &[]);
+    od.min = Some("2022-01-01".into());
+    od.max = Some("2024-12-31".into());
+    let mut born = col("birth_year", "INTEGER", &[]);
+    born.min = Some("1931".into());
+    born.max = Some("2004".into());
+    let mut cid = col("customer_id", "BIGINT", &[]);
+    cid.distinct_count = Some(9_000);
+    let lake = LakeSnapshot {
+        tables: vec![
+            TableInfo {
+                name: "orders".into(),
+                columns: vec![
+                    col("order_id", "BIGINT", &[]),
+                    col("customer_id", "BIGINT", &[]),
+                    od,
+                    col("amount", "DOUBLE", &[]),
+                ],
+                row_count: Some(100_000),
+            },
+            TableInfo {
+                name: "customers".into(),
+                columns: vec![cid, col("customer_name", "VARCHAR", &[]), born],
+                row_count: Some(9_000),
+            },
+        ],
+    };
+    let model = SemanticModel::infer(&lake);
+    assert!(
+        model
+            .entity_dates
+            .iter()
+            .any(|d| d.column == "birth_year" && d.year),
+        "{:?}",
+        model.entity_dates
+    );
+    let e = NlEngine::new(Arc::new(model));
+    let p = plan_with(&e, "how many customers were born in 1985");
+    assert!(
+        p.sql.contains("COUNT(*)") && p.sql.contains("customers.birth_year = 1985"),
+        "{}",
+        p.sql
+    );
+    assert!(
+        !p.notes
+            .iter()
+            .any(|n| n.contains("ignored") || n.contains("'born'")),
+        "{:?}",
+        p.notes
+    );
+    // Without a date for it, the event asks.
+    let q = "how many customers were promoted in 2023";
+    assert!(
+        matches!(
+            e.plan(q, &NlContext::default()),
+            Err(NlError::Clarify { .. })
+        ),
+        "{q}"
+    );
+}
