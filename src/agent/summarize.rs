@@ -44,7 +44,7 @@ impl Table {
         self.rows.get(row)?.get(col)?.as_deref()?.parse().ok()
     }
 
-    /// Whether a column holds numbers (and is not a time label such as year or month).
+    /// Whether a column holds numbers (and is not a time label such as year or month, nor an id).
     pub fn is_numeric(&self, col: usize) -> bool {
         !self.rows.is_empty()
             && self
@@ -52,7 +52,17 @@ impl Table {
                 .iter()
                 .all(|r| r[col].as_deref().is_none_or(|v| v.parse::<f64>().is_ok()))
             && !is_time_name(&self.columns[col].0)
+            && !is_key_name(&self.columns[col].0)
     }
+}
+
+/// Identifier columns ("customer_id", "order_key") label rows; their numbers are no figures.
+fn is_key_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower == "id"
+        || ["_id", "_key", "_sk", " id"]
+            .iter()
+            .any(|s| lower.ends_with(s))
 }
 
 fn is_time_name(name: &str) -> bool {

@@ -243,6 +243,20 @@ pub struct SemanticModel {
     /// Verified example questions (suggested when a question cannot be read).
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Dates that describe an entity rather than a sale ("signup_date" of customers, the year a store
+    /// "Opened"): filled from the lake by `enrich`, for counting members by when they joined.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entity_dates: Vec<EntityDate>,
+}
+
+/// A date column of an entity table (not a fact's time), or a column holding a year number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityDate {
+    pub table: String,
+    pub column: String,
+    /// The column holds a year (2015) rather than a date.
+    #[serde(default)]
+    pub year: bool,
 }
 
 impl SemanticModel {
@@ -433,6 +447,54 @@ impl SemanticModel {
         self.enrich_stats(lake);
         self.fact_date_ranges(lake);
         self.add_entity_counts();
+        self.add_entity_dates(lake);
+    }
+
+    /// Records the dates of entity tables that are not their time dimension: date columns, and integer
+    /// columns of years whose name says so ("Opened", "Year Founded", "since").
+    fn add_entity_dates(&mut self, lake: &LakeSnapshot) {
+        let mut found = Vec::new();
+        for t in self.tables.iter().filter(|t| !t.fact && t.entity.is_some()) {
+            let Some(info) = lake.table(&t.name) else {
+                continue;
+            };
+            for c in &info.columns {
+                let timed = self.time_dimensions.iter().any(|td| {
+                    td.table.eq_ignore_ascii_case(&t.name)
+                        && [&td.column, &td.year_column, &td.month_column]
+                            .iter()
+                            .any(|x| x.as_deref() == Some(c.name.as_str()))
+                });
+                if timed || t.key.as_deref() == Some(c.name.as_str()) {
+                    continue;
+                }
+                let year_like = || {
+                    let int = |v: &Option<String>| {
+                        v.as_deref().and_then(|x| x.trim().parse::<i64>().ok())
+                    };
+                    let named = words(&c.name)
+                        .iter()
+                        .any(|w| w == "year" || w == "since" || w.ends_with("ed"));
+                    is_numeric(&c.data_type)
+                        && !c.data_type.to_uppercase().contains("DECIMAL")
+                        && named
+                        && matches!((int(&c.min), int(&c.max)), (Some(a), Some(b))
+                            if (1900..=2100).contains(&a) && (1900..=2100).contains(&b))
+                };
+                if is_date(&c.data_type) || year_like() {
+                    found.push(EntityDate {
+                        table: t.name.clone(),
+                        column: c.name.clone(),
+                        year: !is_date(&c.data_type),
+                    });
+                }
+            }
+        }
+        for d in found {
+            if !self.entity_dates.contains(&d) {
+                self.entity_dates.push(d);
+            }
+        }
     }
 
     fn enrich_stats(&mut self, lake: &LakeSnapshot) {

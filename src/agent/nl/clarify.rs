@@ -109,3 +109,15 @@ pub fn absence(model: &SemanticModel) -> NlError {
         suggestions: suggestions(model, None),
     }
 }
+
+/// A request to list members the data has no list of ("list the VIP customers" where customers are only a
+/// type of receipt): names what can be listed instead of answering a figure.
+pub fn nothing_to_list(model: &SemanticModel) -> NlError {
+    NlError::Clarify {
+        message: format!(
+            "I couldn't find what to list in this data. I can list the values of: {}.",
+            groupable(model)
+        ),
+        suggestions: suggestions(model, None),
+    }
+}

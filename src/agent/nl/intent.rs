@@ -82,6 +82,10 @@ pub enum GroupKey {
     /// A raw column of a table (an order id): one group per value, for statistics across orders or
     /// counts of the orders that pass a threshold.
     Column { table: String, column: String },
+    /// Weekends against weekdays, from the time dimension's date.
+    Weekend,
+    /// The name of the day of the week, from the time dimension's date.
+    DayOfWeek,
 }
 
 /// A filter on a dimension's known values (or a flag when `values` is empty).
@@ -157,6 +161,17 @@ pub struct Intent {
     /// Conditions each group must meet ("categories with revenue over 1M").
     #[serde(default)]
     pub having: Vec<Threshold>,
+    /// Growth and comparison rankings order by the difference between the periods ("grew the most"), not
+    /// by the ratio ("grew the fastest").
+    #[serde(default)]
+    pub by_change: bool,
+    /// ISO days of the week kept ("on weekends": 6, 7); empty keeps every day.
+    #[serde(default)]
+    pub weekdays: Vec<u32>,
+    /// A date column of an entity's own table that the periods apply to instead of the facts' time ("customers
+    /// who signed up in 2020": customers.signup_date), as (table, column).
+    #[serde(default)]
+    pub date_column: Option<(String, String)>,
 }
 
 impl Intent {
@@ -227,6 +242,9 @@ impl Intent {
         }
         if !new.having.is_empty() {
             out.having = new.having.clone();
+        }
+        if !new.weekdays.is_empty() {
+            out.weekdays = new.weekdays.clone();
         }
         for f in &new.filters {
             out.filters.retain(|g| g.dim != f.dim);

@@ -102,9 +102,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     };
     let chars: Vec<char> = text.chars().collect();
     let mut hyphen_next = false;
-    let mut skip_s = false;
+    let mut skip = 0usize;
     for (i, &ch) in chars.iter().enumerate() {
-        if std::mem::take(&mut skip_s) {
+        if skip > 0 {
+            skip -= 1;
             continue;
         }
         let next_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
@@ -124,7 +125,33 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 "what" | "that" | "it" | "let" | "who" | "here" | "there" | "where" | "he" | "she"
             );
             if s_ends && !contraction && !cur.is_empty() {
-                skip_s = true;
+                skip = 1;
+                continue;
+            }
+            // "I'd", "we've", "you're", "we'll", "I'm": the pronoun and the auxiliary as two words.
+            let tail: String = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            let aux = match tail.as_str() {
+                "d" => Some("would"),
+                "ll" => Some("will"),
+                "re" => Some("are"),
+                "ve" => Some("have"),
+                "m" => Some("am"),
+                _ => None,
+            };
+            if let (Some(aux), false) = (aux, cur.is_empty()) {
+                flush(&mut cur, &mut out, &mut hyphen_next);
+                out.push(Token {
+                    text: aux.to_string(),
+                    orig: format!("'{tail}"),
+                    number: None,
+                    symbol: false,
+                    hyphen: false,
+                });
+                skip = tail.chars().count();
             }
         } else {
             flush(&mut cur, &mut out, &mut hyphen_next);
@@ -221,6 +248,340 @@ pub fn rewrite_idioms(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
+/// Courtesy spans that say nothing about the data; some hold words the reader would otherwise act on
+/// ("if it's *not* too much trouble" is no exclusion, "thank you" no entity).
+const COURTESY: &[&[&str]] = &[
+    &["if", "its", "not", "too", "much", "trouble"],
+    &["if", "it", "is", "not", "too", "much", "trouble"],
+    &["if", "thats", "not", "too", "much", "trouble"],
+    &["if", "its", "no", "trouble"],
+    &["if", "you", "dont", "mind"],
+    &["if", "you", "do", "not", "mind"],
+    &["if", "you", "would", "not", "mind"],
+    &["if", "possible"],
+    &["if", "you", "can"],
+    &["if", "you", "could"],
+    &["when", "you", "get", "a", "chance"],
+    &["when", "you", "have", "a", "moment"],
+    &["thank", "you", "very", "much"],
+    &["thank", "you", "in", "advance"],
+    &["thank", "you", "so", "much"],
+    &["thanks", "in", "advance"],
+    &["thanks", "a", "lot"],
+    &["thank", "you"],
+    &["many", "thanks"],
+    &["much", "appreciated"],
+    &["i", "appreciate", "it"],
+    &["i", "would", "appreciate", "it"],
+    &["good", "morning"],
+    &["good", "afternoon"],
+    &["good", "evening"],
+    &["thanks"],
+    &["thx"],
+    &["cheers"],
+    &["kindly"],
+    &["pls"],
+    &["plz"],
+];
+
+/// Greetings that open a question ("Hi,", "Hello team,").
+const GREETINGS: &[&str] = &["hi", "hello", "hey", "greetings", "dear", "morning"];
+
+/// Drops greetings, thanks and courtesy clauses: "Hi, could you tell me ..., if it's not too much trouble?
+/// Thanks!" reads as the question in the middle.
+pub fn strip_courtesy(tokens: Vec<Token>) -> Vec<Token> {
+    let mut keep = vec![true; tokens.len()];
+    let text = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    // A greeting and the name after it, up to its comma ("Hello Anna,", "hi there team,").
+    if GREETINGS.contains(&text(0)) {
+        let comma = (1..4.min(tokens.len())).find(|&k| text(k) == ",");
+        let end = comma.map(|c| c + 1).unwrap_or(1);
+        keep.iter_mut().take(end).for_each(|k| *k = false);
+    }
+    let mut i = 0;
+    while i < tokens.len() {
+        let span = COURTESY
+            .iter()
+            .find(|p| p.iter().enumerate().all(|(k, w)| text(i + k) == *w));
+        match span {
+            Some(p) => {
+                keep.iter_mut()
+                    .skip(i)
+                    .take(p.len())
+                    .for_each(|k| *k = false);
+                i += p.len();
+            }
+            None => i += 1,
+        }
+    }
+    tokens
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(t, k)| k.then_some(t))
+        .collect()
+}
+
+/// Verbs that never name data in a question about figures ("which colour *brings in* the most", "what did
+/// stores *generate*"): unless a catalog phrase uses them, they are read as filler in any of their forms.
+/// Verbs that can name data (order, return, ship, sign up, register, sell, buy) are deliberately absent.
+const COMMON_VERBS: &[&str] = &[
+    "bring",
+    "generate",
+    "make",
+    "earn",
+    "drive",
+    "produce",
+    "yield",
+    "rake",
+    "pull",
+    "achieve",
+    "hit",
+    "reach",
+    "do",
+    "have",
+    "get",
+    "see",
+    "want",
+    "need",
+    "like",
+    "love",
+    "know",
+    "tell",
+    "show",
+    "give",
+    "let",
+    "help",
+    "wonder",
+    "ask",
+    "look",
+    "find",
+    "compute",
+    "calculate",
+    "figure",
+    "happen",
+    "occur",
+    "manage",
+    "move",
+    "rise",
+    "fall",
+    "drop",
+    "climb",
+    "jump",
+    "surge",
+    "soar",
+    "plunge",
+    "slump",
+    "shrink",
+    "expand",
+    "gain",
+    "improve",
+    "worsen",
+    "change",
+    "increase",
+    "decrease",
+    "decline",
+    "grow",
+    "develop",
+    "perform",
+    "fare",
+    "trend",
+    "compare",
+    "outperform",
+    "underperform",
+    "outsell",
+    "lag",
+    "beat",
+    "exceed",
+    "come",
+    "go",
+    "account",
+    "contribute",
+    "represent",
+    "appear",
+    "seem",
+    "mean",
+    "think",
+    "guess",
+    "say",
+    "tend",
+    "remain",
+    "stay",
+    "break",
+    "rank",
+    "sort",
+    "list",
+    "display",
+    "total",
+    "amount",
+];
+
+/// Irregular forms of the verbs above (form, base).
+const IRREGULAR: &[(&str, &str)] = &[
+    ("brought", "bring"),
+    ("made", "make"),
+    ("drove", "drive"),
+    ("driven", "drive"),
+    ("rose", "rise"),
+    ("risen", "rise"),
+    ("fell", "fall"),
+    ("fallen", "fall"),
+    ("grew", "grow"),
+    ("grown", "grow"),
+    ("went", "go"),
+    ("gone", "go"),
+    ("came", "come"),
+    ("saw", "see"),
+    ("seen", "see"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("had", "have"),
+    ("has", "have"),
+    ("did", "do"),
+    ("done", "do"),
+    ("does", "do"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("told", "tell"),
+    ("found", "find"),
+    ("meant", "mean"),
+    ("thought", "think"),
+    ("said", "say"),
+    ("shrank", "shrink"),
+    ("shrunk", "shrink"),
+    ("broke", "break"),
+    ("broken", "break"),
+    ("outsold", "outsell"),
+];
+
+/// Words of ordinary English that carry no data meaning (adverbs, pronouns, conjunctions, contractions).
+const FUNCTION_WORDS: &[&str] = &[
+    "am",
+    "would",
+    "will",
+    "actually",
+    "roughly",
+    "approximately",
+    "around",
+    "exactly",
+    "really",
+    "still",
+    "even",
+    "ever",
+    "altogether",
+    "together",
+    "generally",
+    "typically",
+    "usually",
+    "mostly",
+    "mainly",
+    "recently",
+    "previously",
+    "specifically",
+    "basically",
+    "both",
+    "either",
+    "neither",
+    "such",
+    "several",
+    "few",
+    "lot",
+    "lots",
+    "someone",
+    "anyone",
+    "everyone",
+    "whatever",
+    "whichever",
+    "among",
+    "amongst",
+    "throughout",
+    "toward",
+    "towards",
+    "upon",
+    "onto",
+    "along",
+    "but",
+    "nor",
+    "yet",
+    "because",
+    "although",
+    "though",
+    "whether",
+    "thats",
+    "lets",
+    "whos",
+    "heres",
+    "theres",
+    "wheres",
+    "hes",
+    "shes",
+    "he",
+    "she",
+    "him",
+    "her",
+    "his",
+    "ours",
+    "yours",
+    "theirs",
+    "myself",
+    "ourselves",
+    "okay",
+    "ok",
+    "sure",
+    "yes",
+    "yeah",
+    "well",
+    "quick",
+    "quickly",
+    "wondering",
+    "curious",
+    "interested",
+    "trouble",
+    "very",
+    "quite",
+    "pretty",
+    "rather",
+    "so",
+    "anyway",
+    "here",
+    "then",
+];
+
+/// Candidate base forms of an inflected verb: "brings" → bring, "dropped" → drop, "making" → make.
+fn verb_bases(w: &str) -> Vec<String> {
+    let mut out = vec![w.to_string()];
+    // The verbs are English words: other scripts have no inflections to strip (and bytes are not chars).
+    if !w.is_ascii() {
+        return out;
+    }
+    if let Some((_, base)) = IRREGULAR.iter().find(|(f, _)| *f == w) {
+        out.push(base.to_string());
+    }
+    let undouble = |s: &str| -> Option<String> {
+        let b = s.as_bytes();
+        (b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2]).then(|| s[..s.len() - 1].to_string())
+    };
+    for suffix in ["ing", "ed", "es", "s", "d"] {
+        if let Some(stem) = w.strip_suffix(suffix).filter(|s| s.len() >= 2) {
+            out.push(stem.to_string());
+            out.push(format!("{stem}e"));
+            out.extend(undouble(stem));
+            if let Some(y) = stem.strip_suffix('i') {
+                out.push(format!("{y}y"));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a word is ordinary English that names no data: a common verb in any form, or a function word.
+/// Catalog phrases are linked before this is asked, so a schema that uses such a word still finds it.
+pub fn is_common_word(word: &str) -> bool {
+    FUNCTION_WORDS.contains(&word)
+        || verb_bases(word)
+            .iter()
+            .any(|b| COMMON_VERBS.contains(&b.as_str()))
+}
+
 /// Words of a question's shape that typos hide ("higest", "totl", "quater"): corrected in place unless the
 /// typed word is a catalog word (`known`).
 const SHAPE_WORDS: &[&str] = &[
@@ -270,6 +631,7 @@ pub fn fix_shape_typos(mut tokens: Vec<Token>, known: impl Fn(&str) -> bool) -> 
             || t.text.len() < 4
             || !t.text.chars().all(|c| c.is_ascii_alphabetic())
             || is_filler(&t.text)
+            || is_common_word(&t.text)
             || known(&stem(&t.text))
             || month_like(&t.text)
         {
@@ -799,9 +1161,80 @@ mod tests {
         assert_eq!(phrase_key("Product Categories"), "product category");
     }
 
+    fn texts(q: &str) -> Vec<String> {
+        tokenize(q).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn splits_pronoun_contractions_into_two_words() {
+        assert_eq!(texts("we've sold"), ["we", "have", "sold"]);
+        assert_eq!(texts("I'm after revenue"), ["i", "am", "after", "revenue"]);
+        assert_eq!(texts("they\u{2019}ll ask"), ["they", "will", "ask"]);
+        assert_eq!(texts("you're right"), ["you", "are", "right"]);
+        assert_eq!(texts("She'd like units"), ["she", "would", "like", "units"]);
+        // Possessives lose their s; negations and "what's" keep the forms the reader knows.
+        assert_eq!(texts("the store's sales"), ["the", "store", "sales"]);
+        assert_eq!(
+            texts("customers who didn't buy"),
+            ["customers", "who", "didnt", "buy"]
+        );
+        assert_eq!(texts("what's up"), ["whats", "up"]);
+    }
+
+    #[test]
+    fn drops_greetings_thanks_and_courtesy_clauses() {
+        let words = |q: &str| -> String {
+            strip_courtesy(tokenize(q))
+                .into_iter()
+                .filter(|t| !t.symbol)
+                .map(|t| t.text)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(words("Hello team, units by brand"), "units by brand");
+        assert_eq!(
+            words("Hey there! orders by region if you don't mind, many thanks"),
+            "orders by region"
+        );
+        assert_eq!(
+            words("could you, if it is not too much trouble, list the stores? Thank you so much"),
+            "could you list the stores"
+        );
+        // "not" outside a courtesy clause stays.
+        assert_eq!(words("revenue not from Online"), "revenue not from online");
+    }
+
+    #[test]
+    fn ordinary_english_names_no_data() {
+        for w in [
+            "brings",
+            "brought",
+            "generating",
+            "earned",
+            "drove",
+            "dropped",
+            "fell",
+            "rose",
+            "achieves",
+            "although",
+            "whichever",
+            "would",
+            "am",
+        ] {
+            assert!(is_common_word(w), "{w}");
+        }
+        for w in [
+            "colour", "supplier", "returned", "ordered", "signed", "shipped", "store", "leads",
+            "rings",
+        ] {
+            assert!(!is_common_word(w), "{w}");
+        }
+    }
+
     #[test]
     fn measures_edit_distance() {
         assert_eq!(edit_distance("revnue", "revenue"), 1);
+        assert!(!is_common_word("ǅǅ") && !is_common_word("ééés"));
         assert_eq!(edit_distance("categroy", "category"), 1);
         assert!(edit_distance("colour", "category") > 2);
     }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::catalog::semantic::{DimensionKind, Grain, SemanticModel};
 
-use super::lexer::{edit_distance, is_filler, phrase_key, Token};
+use super::lexer::{edit_distance, is_common_word, is_filler, phrase_key, Token};
 
 /// What a phrase can mean.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +22,8 @@ pub enum Target {
     Grain(Grain, bool),
     /// A word naming the time dimension itself ("order date"): carries no filter.
     TimeWord,
+    /// A table's key column ("customer id"): shown beside the entity's names when asked for.
+    Key(usize),
 }
 
 /// A linked span of tokens.
@@ -43,6 +45,8 @@ pub struct Lexicon {
     schema_vocab: HashSet<String>,
     /// Keys of values that look like ordinary words ("IN", "OR", "Tops"): matched only as typed.
     strict: HashSet<String>,
+    /// Capitalised short names of values ("UK" for "United Kingdom"), matched only as typed in capitals.
+    initialisms: HashMap<String, Vec<Target>>,
 }
 
 impl Lexicon {
@@ -69,6 +73,15 @@ impl Lexicon {
                     lx.add(
                         &crate::catalog::semantic::words(d).join(" "),
                         Target::Entity(ti),
+                    );
+                }
+                // "show customer id": the key, when it is not the name itself.
+                if let Some(k) = t.key.as_ref().filter(|k| Some(*k) != t.display.as_ref()) {
+                    lx.add(&format!("{e} id"), Target::Key(ti));
+                    lx.add(&format!("{e} ids"), Target::Key(ti));
+                    lx.add(
+                        &crate::catalog::semantic::words(k).join(" "),
+                        Target::Key(ti),
                     );
                 }
             }
@@ -150,6 +163,7 @@ impl Lexicon {
                 }
             }
         }
+        lx.add_value_aliases(model);
         // The last word of a dimension's name, when no other dimension ends in it ("type" for "store type").
         let mut lasts: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, d) in model.dimensions.iter().enumerate() {
@@ -218,6 +232,89 @@ impl Lexicon {
         lx
     }
 
+    /// Other names of values that analysts use: a sales channel's store and online values ("physical stores",
+    /// "brick and mortar", "e-commerce"), countries' short and long names ("UK", "United Kingdom", "Holland"),
+    /// and the initials of other multi-word values ("UAE"). Only phrases nothing else uses are added;
+    /// initials are matched only when typed in capitals.
+    fn add_value_aliases(&mut self, model: &SemanticModel) {
+        // Initials made from values; kept only when they name one value ("GC" for both "Gift Card" and
+        // "Green Collection" names neither).
+        let mut generated: HashMap<String, Vec<Target>> = HashMap::new();
+        for (i, d) in model.dimensions.iter().enumerate() {
+            if d.kind != DimensionKind::Category {
+                continue;
+            }
+            let keys: Vec<(String, &String)> =
+                d.values.iter().map(|v| (phrase_key(v), v)).collect();
+            let find = |set: &[&str]| {
+                keys.iter()
+                    .find(|(k, _)| set.contains(&k.as_str()))
+                    .map(|(_, v)| (*v).clone())
+            };
+            if let (Some(store), Some(online)) = (find(STORE_CHANNEL), find(ONLINE_CHANNEL)) {
+                for (aliases, v) in [(STORE_ALIASES, store), (ONLINE_ALIASES, online)] {
+                    for a in aliases {
+                        if self.lookup(&phrase_key(a)).is_none() {
+                            self.add(a, Target::Value(i, v.clone()));
+                        }
+                    }
+                }
+            }
+            for v in &d.values {
+                for (long, shorts) in PLACE_NAMES {
+                    let names: Vec<&str> = std::iter::once(*long)
+                        .chain(shorts.iter().copied())
+                        .collect();
+                    if !names.iter().any(|n| n.eq_ignore_ascii_case(v)) {
+                        continue;
+                    }
+                    for n in names.iter().filter(|n| !n.eq_ignore_ascii_case(v)) {
+                        if n.chars().all(|c| c.is_ascii_uppercase()) {
+                            self.initialisms
+                                .entry(n.to_string())
+                                .or_default()
+                                .push(Target::Value(i, v.clone()));
+                        } else if self.lookup(&phrase_key(n)).is_none() {
+                            self.add(n, Target::Value(i, v.clone()));
+                        }
+                    }
+                }
+                let words: Vec<&str> = v.split_whitespace().collect();
+                if words.len() >= 2 && words.iter().all(|w| w.chars().all(char::is_alphabetic)) {
+                    let initials: String = words
+                        .iter()
+                        .filter(|w| !matches!(w.to_lowercase().as_str(), "of" | "the" | "and"))
+                        .filter_map(|w| w.chars().next())
+                        .collect::<String>()
+                        .to_uppercase();
+                    if initials.len() >= 2 {
+                        generated
+                            .entry(initials)
+                            .or_default()
+                            .push(Target::Value(i, v.clone()));
+                    }
+                }
+            }
+        }
+        for (initials, targets) in generated {
+            let values: HashSet<&String> = targets
+                .iter()
+                .filter_map(|t| match t {
+                    Target::Value(_, v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            if values.len() == 1 {
+                let entry = self.initialisms.entry(initials).or_default();
+                for t in targets {
+                    if !entry.contains(&t) {
+                        entry.push(t);
+                    }
+                }
+            }
+        }
+    }
+
     fn add(&mut self, phrase: &str, target: Target) {
         let key = phrase_key(phrase);
         if key.is_empty() {
@@ -262,6 +359,14 @@ impl Lexicon {
         })
     }
 
+    /// Whether a stemmed phrase names data (a measure, attribute, value, flag or entity), not just time.
+    pub fn names_data(&self, key: &str) -> bool {
+        self.lookup(key).is_some_and(|ts| {
+            ts.iter()
+                .any(|t| !matches!(t, Target::Grain(..) | Target::TimeWord))
+        })
+    }
+
     /// The flag dimension a single stemmed word names ("returned"), if any.
     pub fn flag_of(&self, stem: &str) -> Option<usize> {
         self.lookup(stem)?.iter().find_map(|t| match t {
@@ -284,7 +389,11 @@ impl Lexicon {
                 return Some(stemmed);
             }
         }
-        if word.len() < 4 || is_filler(word) || word.chars().any(|c| !c.is_alphabetic()) {
+        if word.len() < 4
+            || is_filler(word)
+            || is_common_word(word)
+            || word.chars().any(|c| !c.is_alphabetic())
+        {
             return None;
         }
         let stemmed = super::lexer::stem(word);
@@ -347,6 +456,11 @@ impl Lexicon {
         let mut links = Vec::new();
         let mut i = 0;
         let n = tokens.len();
+        // A question typed in capitals has no initialisms to tell apart from words ("SHOW US SALES").
+        let shouting = tokens
+            .iter()
+            .filter(|t| t.orig.chars().any(char::is_alphabetic))
+            .all(|t| !t.orig.chars().any(char::is_lowercase));
         while i < n {
             if skip[i] || tokens[i].symbol {
                 i += 1;
@@ -373,6 +487,12 @@ impl Lexicon {
                             break;
                         }
                     }
+                }
+                if found.is_none() && !shouting && !skip[i] {
+                    found = self
+                        .initialisms
+                        .get(&tokens[i].orig)
+                        .map(|targets| (1, targets.clone()));
                 }
                 if pass == 1 {
                     break;
@@ -439,6 +559,64 @@ impl Lexicon {
         (links, fixes)
     }
 }
+
+/// Values that name a sales channel's physical stores, and the other words for them.
+const STORE_CHANNEL: &[&str] = &[
+    "store",
+    "in store",
+    "instore",
+    "retail",
+    "shop",
+    "physical",
+    "brick and mortar",
+    "offline",
+    "pos",
+];
+const STORE_ALIASES: &[&str] = &[
+    "physical store",
+    "physical shop",
+    "physical location",
+    "brick and mortar",
+    "bricks and mortar",
+    "offline",
+    "in person",
+    "walk in",
+    "in store",
+];
+/// Values that name a sales channel's web shop, and the other words for it.
+const ONLINE_CHANNEL: &[&str] = &[
+    "online",
+    "web",
+    "ecommerce",
+    "e commerce",
+    "internet",
+    "website",
+    "web shop",
+    "webshop",
+    "digital",
+];
+const ONLINE_ALIASES: &[&str] = &[
+    "online",
+    "web",
+    "website",
+    "internet",
+    "e commerce",
+    "ecommerce",
+    "web shop",
+    "webshop",
+];
+
+/// Places with short names that are not their initials, or whose initials are also needed the other way
+/// round (a value "UK" for "United Kingdom"): the long name, then the short ones.
+const PLACE_NAMES: &[(&str, &[&str])] = &[
+    ("United Kingdom", &["UK", "GB", "Britain", "Great Britain"]),
+    ("United States", &["US", "USA", "America"]),
+    ("United States of America", &["US", "USA", "America"]),
+    ("United Arab Emirates", &["UAE"]),
+    ("Netherlands", &["Holland", "NL"]),
+    ("South Korea", &["Korea"]),
+    ("Czech Republic", &["Czechia"]),
+];
 
 /// US state codes and names.
 const US_STATES: &[(&str, &str)] = &[
@@ -561,6 +739,93 @@ mod tests {
         assert!(link("brand a")[0]
             .iter()
             .any(|t| matches!(t, Target::Value(_, v) if v == "Brand A")));
+    }
+
+    /// A flat POS export whose places and channels are spelled out.
+    fn flat_lexicon() -> Lexicon {
+        use super::super::tests_support::col;
+        use crate::catalog::schema::{LakeSnapshot, TableInfo};
+        let lake = LakeSnapshot {
+            tables: vec![TableInfo {
+                name: "pos".into(),
+                columns: vec![
+                    col("Receipt No", "VARCHAR", &[]),
+                    col("Sale Date", "DATE", &[]),
+                    col(
+                        "Country",
+                        "VARCHAR",
+                        &[
+                            "United Kingdom",
+                            "United States",
+                            "United Arab Emirates",
+                            "Netherlands",
+                            "France",
+                        ],
+                    ),
+                    col("Channel", "VARCHAR", &["Web", "In-Store"]),
+                    col("Tender", "VARCHAR", &["Gift Card", "Green Credit", "Cash"]),
+                    col("Net Sales", "DOUBLE", &[]),
+                ],
+                row_count: Some(1000),
+            }],
+        };
+        Lexicon::new(&SemanticModel::infer(&lake))
+    }
+
+    fn values_of(lx: &Lexicon, q: &str) -> Vec<String> {
+        let toks = tokenize(q);
+        let skip = vec![false; toks.len()];
+        lx.link(&toks, &skip)
+            .0
+            .into_iter()
+            .flat_map(|l| l.targets)
+            .filter_map(|t| match t {
+                Target::Value(_, v) => Some(v),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn short_names_of_places_find_their_values() {
+        let lx = flat_lexicon();
+        assert_eq!(values_of(&lx, "net sales in the UK"), ["United Kingdom"]);
+        assert_eq!(
+            values_of(&lx, "receipts from the US in 2024"),
+            ["United States"]
+        );
+        assert_eq!(values_of(&lx, "UAE orders"), ["United Arab Emirates"]);
+        assert_eq!(values_of(&lx, "sales in Holland"), ["Netherlands"]);
+        // Initials are read only as typed in capitals, and not when the whole question shouts.
+        assert!(values_of(&lx, "tell us the sales").is_empty());
+        assert!(values_of(&lx, "SHOW US THE SALES").is_empty());
+        // Initials two values share name neither.
+        assert!(values_of(&lx, "sales paid by GC").is_empty());
+    }
+
+    #[test]
+    fn channel_words_find_store_and_online_values() {
+        let lx = flat_lexicon();
+        assert_eq!(values_of(&lx, "brick and mortar sales"), ["In-Store"]);
+        assert_eq!(values_of(&lx, "e-commerce receipts"), ["Web"]);
+        assert_eq!(values_of(&lx, "online sales"), ["Web"]);
+        let m = demo_model();
+        let channel = m
+            .dimensions
+            .iter()
+            .position(|d| d.name == "channel")
+            .unwrap();
+        assert!(link("sales in physical stores")
+            .iter()
+            .flatten()
+            .any(|t| *t == Target::Value(channel, "Store".into())));
+    }
+
+    #[test]
+    fn an_entitys_id_names_its_key() {
+        let m = demo_model();
+        let customers = m.tables.iter().position(|t| t.name == "customers").unwrap();
+        assert_eq!(link("customer id")[0], vec![Target::Key(customers)]);
     }
 
     #[test]

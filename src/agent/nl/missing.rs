@@ -74,6 +74,9 @@ pub fn build(model: &SemanticModel, intent: &Intent, count: bool) -> Result<Buil
     for p in &intent.periods {
         inner_where.push(inner_b.period_expr(p)?);
     }
+    if !intent.weekdays.is_empty() {
+        inner_where.push(inner_b.weekday_expr(&intent.weekdays)?);
+    }
     let mut inner = skeleton()?;
     let inner_from = inner_b.from()?;
     if let SetExpr::Select(s) = inner.body.as_mut() {

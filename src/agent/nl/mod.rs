@@ -27,7 +27,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 pub use crate::catalog::semantic::Format;
-use crate::catalog::semantic::{pluralize, SemanticModel};
+use crate::catalog::semantic::{column_noun, pluralize, SemanticModel};
 pub use intent::{Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape, Stat, Threshold};
 pub use time::Period;
 
@@ -102,10 +102,10 @@ impl NlEngine {
     /// Reads a question and plans its SQL.
     pub fn plan(&self, question: &str, ctx: &NlContext) -> Result<NlPlan, NlError> {
         let model = &*self.model;
-        let tokens =
-            lexer::fix_shape_typos(lexer::rewrite_idioms(lexer::tokenize(question)), |w| {
-                self.lexicon.knows(w)
-            });
+        let tokens = lexer::fix_shape_typos(
+            lexer::strip_courtesy(lexer::rewrite_idioms(lexer::tokenize(question))),
+            |w| self.lexicon.knows(w),
+        );
         if tokens.iter().all(|t| t.symbol) {
             return Err(clarify::nothing(model));
         }
@@ -126,6 +126,29 @@ impl NlEngine {
                 *a = true;
             }
         }
+        // A day word the catalog itself names (a calendar's "weekend" flag, a "Saturday" value, a "day of
+        // week" column) is linked there.
+        for i in 0..tokens.len() {
+            let stems: Vec<String> = tokens[i..].iter().take(4).map(|t| t.stem()).collect();
+            let phrase = |n: usize| stems.get(..n).map(|s| s.join(" "));
+            let named = if time::weekday_words(&tokens, i).is_some_and(|(_, n)| n == 1) {
+                // The word alone, or the start of a longer name ("Sunday Brunch").
+                [3, 2, 1]
+                    .into_iter()
+                    .find(|&n| phrase(n).is_some_and(|p| self.lexicon.names_data(&p)))
+            } else {
+                [4, 3].into_iter().find(|&n| {
+                    phrase(n).is_some_and(|p| {
+                        p.starts_with("day of")
+                            && p.ends_with("week")
+                            && self.lexicon.names_data(&p)
+                    })
+                })
+            };
+            for a in amounts.iter_mut().skip(i).take(named.unwrap_or(0)) {
+                *a = true;
+            }
+        }
         let time = time::parse_masked(&tokens, anchor, &amounts);
         let reading = shape::read(model, &self.lexicon, &tokens, &time, &comparisons)?;
         let mut notes = reading.notes.clone();
@@ -140,6 +163,7 @@ impl NlEngine {
                             || matches!(first, "by" | "per")))
                     || (tokens.len() <= 8
                         && (FOLLOW_UP_CUES.contains(&first)
+                            || words.contains(&"instead")
                             || (matches!(first, "what" | "how")
                                 && words.get(1) == Some(&"about"))))
                     || words
@@ -229,7 +253,15 @@ impl NlEngine {
             notes.push(note);
         }
         for g in &intent.group_by {
-            if let Some(t) = model.table_of_repeating_names(g) {
+            let keyed = |table: &str| {
+                intent.group_by.iter().any(|k| {
+                    matches!(k, GroupKey::Column { table: t, .. } if t.eq_ignore_ascii_case(table))
+                })
+            };
+            if let (Some(t), GroupKey::Entity(table)) = (model.table_of_repeating_names(g), g) {
+                if keyed(table) {
+                    continue;
+                }
                 notes.push(format!(
                     "{} names repeat in this data: figures are per {} name",
                     t, t
@@ -293,6 +325,8 @@ fn group_name(model: &SemanticModel, g: &GroupKey) -> String {
             .and_then(|t| t.entity.clone())
             .unwrap_or_else(|| t.clone()),
         GroupKey::Grain(g) => g.label().to_string(),
+        GroupKey::Weekend => "weekend or weekday".to_string(),
+        GroupKey::DayOfWeek => "day of week".to_string(),
     }
 }
 
@@ -351,6 +385,35 @@ pub fn period_text(p: &Period) -> String {
     format!("{} to {}", p.start, last)
 }
 
+/// Days of the week in words: "weekends", "weekdays", "Monday and Friday".
+fn weekdays_text(days: &[u32]) -> String {
+    const NAMES: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    match days {
+        [6, 7] => "weekends".into(),
+        [1, 2, 3, 4, 5] => "weekdays".into(),
+        _ => {
+            let names: Vec<&str> = days
+                .iter()
+                .filter_map(|d| NAMES.get((*d as usize).wrapping_sub(1)).copied())
+                .collect();
+            match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => {
+                    format!("{} and {last}", rest.join(", "))
+                }
+                _ => names.join(""),
+            }
+        }
+    }
+}
+
 /// The interpretation line of an intent.
 pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
     let measures: Vec<String> = intent
@@ -387,9 +450,21 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         })
         .collect();
     let m = measures.join(" and ");
+    // An entity's key beside its names ("show customer id") is said once, at the end.
+    let entity_key = |g: &GroupKey| match g {
+        GroupKey::Column { table, column } => {
+            intent.group_by.contains(&GroupKey::Entity(table.clone()))
+                && model
+                    .table(table)
+                    .and_then(|t| t.key.as_ref())
+                    .is_some_and(|k| k == column)
+        }
+        _ => false,
+    };
     let groups: Vec<String> = intent
         .group_by
         .iter()
+        .filter(|g| !entity_key(g))
         .map(|g| group_name(model, g))
         .collect();
     let by = if groups.is_empty() {
@@ -436,7 +511,12 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
                 .unwrap_or_else(|| table.clone());
             format!("number of {noun}{by}")
         }
-        Shape::CountValues => format!("number of distinct {}", groups.join(" and ")),
+        Shape::CountValues => match groups.split_first() {
+            Some((first, rest)) if !rest.is_empty() => {
+                format!("number of distinct {first} by {}", rest.join(" and "))
+            }
+            _ => format!("number of distinct {}", groups.join(" and ")),
+        },
         Shape::CountMatching => {
             let what = groups.first().cloned().unwrap_or_default();
             let rest = if groups.len() > 1 {
@@ -479,12 +559,43 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         };
         text.push_str(&format!(", {cond}"));
     }
+    if let (Some((n, desc)), true) = (
+        intent.rank,
+        matches!(
+            intent.shape,
+            Shape::Compare | Shape::Growth(GrowthKind::YearOverYear) | Shape::Share { .. }
+        ),
+    ) {
+        let by = match intent.shape {
+            Shape::Share { .. } => "share",
+            _ if intent.by_change => "change",
+            _ => "growth",
+        };
+        let end = if desc { "largest" } else { "smallest" };
+        text.push_str(&match n {
+            Some(n) => format!(", the {n} with the {end} {by}"),
+            None => format!(", ordered by {by}"),
+        });
+    }
     if let Shape::Share { focus: Some(f) } = &intent.shape {
         text.push_str(&format!(", showing {} = {}", f.dim, f.values.join(", ")));
     }
     let periods: Vec<String> = intent.periods.iter().map(period_text).collect();
     if !periods.is_empty() {
         text.push_str(&format!(", {}", periods.join(" vs ")));
+    }
+    if !intent.weekdays.is_empty() {
+        text.push_str(&format!(", {}", weekdays_text(&intent.weekdays)));
+    }
+    if let Some((table, column)) = &intent.date_column {
+        let noun = model
+            .table(table)
+            .and_then(|t| t.entity.clone())
+            .unwrap_or_else(|| table.clone());
+        text.push_str(&format!(" (by the {noun}'s {})", column_noun(column)));
+    }
+    if intent.group_by.iter().any(entity_key) {
+        text.push_str(", with their ids");
     }
     text
 }

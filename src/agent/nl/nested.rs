@@ -219,6 +219,8 @@ fn count_name(model: &SemanticModel, key: &GroupKey) -> String {
         GroupKey::Column { column, .. } => column_noun(column),
         GroupKey::Dim(d) => d.clone(),
         GroupKey::Grain(g) => g.label().to_string(),
+        GroupKey::Weekend => "day type".to_string(),
+        GroupKey::DayOfWeek => "weekday".to_string(),
     };
     snake(&pluralize(&noun))
 }

@@ -122,7 +122,58 @@ pub fn refusal(raw: &str, tokens: &[Token]) -> Option<String> {
         "vacuum",
         "rename",
     ];
-    if words.iter().any(|w| destructive.contains(w)) {
+    // "the biggest drop in revenue", "did sales drop in 2024": a fall of a figure, not a command, when the
+    // word sits between a determiner or ranking adjective and a preposition and no database object is named.
+    let objects = words.iter().any(|w| {
+        matches!(
+            *w,
+            "table"
+                | "tables"
+                | "database"
+                | "schema"
+                | "view"
+                | "views"
+                | "column"
+                | "columns"
+                | "index"
+                | "row"
+                | "rows"
+                | "record"
+                | "records"
+                | "data"
+                | "everything"
+                | "all"
+        )
+    });
+    let figure_drop = |i: usize| {
+        let before = i.checked_sub(1).map(|k| words[k]).unwrap_or("");
+        let after = words.get(i + 1).copied().unwrap_or("");
+        words[i] == "drop"
+            && !objects
+            && i > 0
+            && (matches!(
+                before,
+                "the"
+                    | "a"
+                    | "biggest"
+                    | "largest"
+                    | "sharpest"
+                    | "steepest"
+                    | "greatest"
+                    | "smallest"
+                    | "any"
+                    | "this"
+                    | "that"
+                    | "sales"
+                    | "revenue"
+                    | "big"
+            ) || matches!(after, "in" | "of" | "from" | "between" | "since"))
+    };
+    if words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| destructive.contains(w) && !figure_drop(i))
+    {
         return Some(
             "I only read data; I can't change, delete, copy or export it, or run commands.".into(),
         );
@@ -344,6 +395,18 @@ mod tests {
         assert!(refused("show me the contents of /etc/passwd"));
         assert!(refused("change the price of product 5 to 10"));
         assert!(refused("update sales set revenue = 0"));
+        assert!(refused("drop table customers"));
+        assert!(refused("please drop the sales table"));
+        assert!(refused("could you drop all the revenue rows"));
+    }
+
+    #[test]
+    fn a_drop_in_a_figure_is_no_command() {
+        assert!(!refused(
+            "which subcategory had the biggest drop in revenue"
+        ));
+        assert!(!refused("did sales drop in 2024"));
+        assert!(!refused("what was the drop in units from 2023 to 2024"));
     }
 
     #[test]

@@ -9,11 +9,11 @@ use crate::catalog::semantic::{Aggregation, DimensionKind, Format, Grain, Semant
 use super::absence::{self, Cue};
 use super::clarify;
 use super::intent::{Filter, GroupKey, GrowthKind, Intent, MeasureRef, Shape, Threshold};
-use super::lexer::{is_filler, Token};
+use super::lexer::{is_common_word, is_filler, Token};
 use super::link::{Lexicon, Link, Target};
 use super::stat;
 use super::threshold::Comparison;
-use super::time::TimeParse;
+use super::time::{DayGroup, TimeParse};
 use super::NlError;
 
 /// The reading of one question plus remarks for the notice.
@@ -46,6 +46,9 @@ const DESC: &[&str] = &[
     "busiest",
     "max",
     "fastest",
+    "sharpest",
+    "steepest",
+    "deepest",
 ];
 const ASC: &[&str] = &[
     "bottom", "lowest", "least", "worst", "smallest", "fewest", "minimum", "weakest", "min",
@@ -115,7 +118,11 @@ pub(super) const PURCHASE_VERBS: &[&str] = &[
 fn is_groupable(t: &Target) -> bool {
     matches!(
         t,
-        Target::Dimension(_) | Target::Entity(_) | Target::Grain(..) | Target::TimeWord
+        Target::Dimension(_)
+            | Target::Entity(_)
+            | Target::Grain(..)
+            | Target::TimeWord
+            | Target::Key(_)
     )
 }
 
@@ -131,6 +138,12 @@ fn group_key(model: &SemanticModel, t: &Target) -> Option<GroupKey> {
             .map(|t| GroupKey::Entity(t.name.clone())),
         Target::Grain(g, _) => Some(GroupKey::Grain(*g)),
         Target::TimeWord => Some(GroupKey::Grain(Grain::Day)),
+        Target::Key(i) => model.tables.get(*i).and_then(|t| {
+            Some(GroupKey::Column {
+                table: t.name.clone(),
+                column: t.key.clone()?,
+            })
+        }),
         _ => None,
     }
 }
@@ -231,13 +244,51 @@ impl Ctx<'_> {
         false
     }
 
-    fn unknown(&self, i: usize) -> bool {
+    /// Whether count words come before `start`, past words that filter or qualify the counted thing: "how many
+    /// different Electronics products", "number of unique Gold customers".
+    fn counted_before(&self, start: usize) -> bool {
+        let mut k = start;
+        while k > 0 {
+            let p = k - 1;
+            let value_only = self.owner[p].is_some_and(|o| {
+                self.links[o]
+                    .targets
+                    .iter()
+                    .all(|t| matches!(t, Target::Value(..)))
+            });
+            if !value_only
+                && !matches!(
+                    self.word(p),
+                    "different" | "distinct" | "unique" | "separate" | "individual"
+                )
+            {
+                break;
+            }
+            k = p;
+        }
+        self.preceded_by(k, COUNT_WORDS, 2)
+    }
+
+    /// A word the catalog does not know and that is no filler: after "by" or "top 5" it must name data.
+    fn unknown_strict(&self, i: usize) -> bool {
         let t = &self.tokens[i];
         !t.symbol
             && t.number.is_none()
             && self.owner[i].is_none()
             && !self.consumed[i]
             && !is_filler(&t.text)
+    }
+
+    /// A word that may name data the catalog lacks: not filler, not a ranking adjective ("weakest"), and not
+    /// ordinary English ("brings", "although") unless capitalised inside the sentence, as names are.
+    fn unknown(&self, i: usize) -> bool {
+        let t = &self.tokens[i];
+        let w = t.text.as_str();
+        let capitalised = i > 0 && t.orig.chars().next().is_some_and(|c| c.is_uppercase());
+        self.unknown_strict(i)
+            && !DESC.contains(&w)
+            && !ASC.contains(&w)
+            && (capitalised || !is_common_word(w))
     }
 }
 
@@ -262,17 +313,12 @@ pub fn read(
         }
     }
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    // Words outside thresholds and statistics ("at least 20k" is no ranking, "below 20%" no share).
+    // Words outside thresholds, statistics and dates ("at least 20k" is no ranking, "below 20%" no share,
+    // "the most recent quarter" no ranking).
     let free: Vec<&str> = words
         .iter()
         .enumerate()
-        .map(|(i, w)| {
-            if consumed[i] && !time.consumed[i] {
-                ""
-            } else {
-                *w
-            }
-        })
+        .map(|(i, w)| if consumed[i] { "" } else { *w })
         .collect();
     let joined = format!(" {} ", words.join(" "));
     let has_phrase = |p: &str| joined.contains(&format!(" {p} "));
@@ -332,8 +378,76 @@ pub fn read(
         "decreased",
     ]
     .iter()
-    .any(|w| has(w));
-    let (links, fixes) = lexicon.link(tokens, &consumed);
+    .any(|w| has(w))
+        // "sales dropped", not "units that fell on a Sunday"
+        || (0..n).any(|i| {
+            (RISE_VERBS.contains(&words[i]) || FALL_VERBS.contains(&words[i]))
+                && words.get(i + 1) != Some(&"on")
+        })
+        // "the biggest drop in revenue", "a rise of units"
+        || (0..n).any(|i| {
+            CHANGE_NOUNS.contains(&words[i]) && matches!(words.get(i + 1), Some(&("in" | "of")))
+        })
+        // "did sales drop in 2024", "has revenue grown"
+        || (words.iter().any(|w| matches!(*w, "did" | "does" | "do" | "has" | "have"))
+            && words.iter().any(|w| {
+                matches!(
+                    *w,
+                    "drop" | "fall" | "rise" | "grow" | "grown" | "decline" | "increase" | "decrease"
+                )
+            }));
+    // "dropped the most", "fell the least": a fall ranks the other way round.
+    let falling = words
+        .iter()
+        .any(|w| FALL_VERBS.contains(w) || FALL_NOUNS.contains(w) || *w == "fall");
+    // "grew the most", "biggest drop": ranked by the difference; "fastest", "% growth": by the ratio.
+    let by_change = words.iter().any(|w| {
+        RISE_VERBS.contains(w)
+            || FALL_VERBS.contains(w)
+            || FALL_NOUNS.contains(w)
+            || matches!(
+                *w,
+                "grew" | "increased" | "decreased" | "increase" | "decrease"
+            )
+    }) && !words.iter().any(|w| {
+        matches!(
+            *w,
+            "fastest"
+                | "slowest"
+                | "quickest"
+                | "percent"
+                | "percentage"
+                | "%"
+                | "rate"
+                | "relative"
+                | "growth"
+        )
+    });
+    let (mut links, fixes) = lexicon.link(tokens, &consumed);
+    // "how many items does a customer buy", "how many pairs of shoes did we sell": a unit noun after "how
+    // many" counts units sold, when the question is about selling and the catalog has a quantity measure.
+    if let Some(q) = lexicon.quantity_measure() {
+        let selling = PURCHASE_VERBS.iter().any(|w| has(w)) || has("per");
+        for i in 2..n {
+            let unit_noun = matches!(
+                words[i],
+                "item" | "items" | "unit" | "units" | "piece" | "pieces" | "pair" | "pairs"
+            );
+            let asked = matches!(
+                (words[i - 2], words[i - 1]),
+                ("how", "many") | ("number", "of")
+            );
+            let free_word = !consumed[i] && !links.iter().any(|l| l.start <= i && i < l.end);
+            if unit_noun && asked && selling && free_word {
+                links.push(Link {
+                    start: i,
+                    end: i + 1,
+                    targets: vec![Target::Measure(q)],
+                });
+            }
+        }
+        links.sort_by_key(|l| l.start);
+    }
     let mut owner = vec![None; n];
     for (li, l) in links.iter().enumerate() {
         for o in owner.iter_mut().take(l.end).skip(l.start) {
@@ -350,12 +464,21 @@ pub fn read(
     };
     let mut intent = Intent {
         periods: time.periods.clone(),
+        weekdays: time.weekdays.clone(),
         ..Default::default()
     };
-    let mut notes: Vec<String> = fixes
-        .iter()
-        .map(|(a, b)| format!("read '{a}' as '{b}'"))
-        .collect();
+    match time.day_group {
+        Some(DayGroup::Weekend) => intent.add_group(GroupKey::Weekend),
+        Some(DayGroup::DayOfWeek) => intent.add_group(GroupKey::DayOfWeek),
+        None => {}
+    }
+    let mut notes: Vec<String> = Vec::new();
+    for (a, b) in &fixes {
+        let note = format!("read '{a}' as '{b}'");
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
     let base_table = model
         .default_measure()
         .map(|m| m.table.clone())
@@ -386,6 +509,8 @@ pub fn read(
         return Err(clarify::absence(model));
     }
 
+    // A word after "by" that names an entity's date at a grain ("by signup year"), read with the entity later.
+    let mut dated_slot: Option<usize> = None;
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
         let w = cx.word(i).to_string();
@@ -429,7 +554,20 @@ pub fn read(
         k = cx.past_value(k);
         loop {
             let Some(li) = cx.link_at(k) else {
-                if k < n && cx.unknown(k) && !cx.consumed[k] {
+                // "customers by signup year": a date of an entity, at a grain.
+                let grain_next = cx.link_at(k + 1).and_then(|l| {
+                    cx.links[l].targets.iter().find_map(|t| match t {
+                        Target::Grain(g, _) => Some((*g, l)),
+                        _ => None,
+                    })
+                });
+                if let (Some((g, gl)), Some(_)) = (grain_next, date_word_at(model, &cx, k)) {
+                    intent.add_group(GroupKey::Grain(g));
+                    cx.used[gl] = true;
+                    dated_slot = Some(k);
+                    break;
+                }
+                if k < n && cx.unknown_strict(k) && !cx.consumed[k] {
                     return Err(clarify::unknown_grouping(
                         model,
                         &cx.tokens[k].orig,
@@ -477,10 +615,12 @@ pub fn read(
                     && (cx.preceded_by(l.start, COUNT_WORDS, 2)
                         || matches!(cx.word(l.start), "number" | "count"))
             });
+            // "how many units per order": a count divided by a count, when nothing there can group.
+            let only_counts = !targets.iter().any(is_groupable);
             if w == "per"
                 && measure_before
                 && !dim_only
-                && !counted_numerator
+                && (!counted_numerator || only_counts)
                 && last_tok.text == last_tok.stem()
             {
                 if let Some(m) = per_measure {
@@ -563,6 +703,7 @@ pub fn read(
             let (k, num) = cx.slot(i + 1);
             // "top 10 Toys products": the value filters, the products are ranked.
             let k = cx.past_value(k);
+            let mut numbered = num.is_some();
             if num.is_some() {
                 top_n = num;
             } else if DESC.contains(&w) || ASC.contains(&w) {
@@ -573,6 +714,7 @@ pub fn read(
                     .and_then(|p| cx.tokens[p].count())
                 {
                     top_n = Some(c);
+                    numbered = true;
                 }
             }
             if matches!(w, "top" | "bottom") {
@@ -614,7 +756,8 @@ pub fn read(
                     rank_plural = tok.text != tok.stem();
                     continue;
                 }
-                if adjective && measure_too {
+                // "the 5 biggest customers" names how many customers, so they are the ranked things.
+                if adjective && measure_too && !numbered {
                     if matches!(w, "most" | "fewest" | "least") {
                         most_entity = Some(li);
                     }
@@ -631,7 +774,13 @@ pub fn read(
                     let tok = &cx.tokens[cx.links[li].end - 1];
                     rank_plural = tok.text != tok.stem();
                 }
-            } else if matches!(w, "top" | "bottom") && num.is_some() && k < n && cx.unknown(k) {
+            } else if (matches!(w, "top" | "bottom") && num.is_some() && k < n && cx.unknown_strict(k))
+                // "which supplier brought in the most": the ranked thing is not in the data.
+                || (w == "which"
+                    && k < n
+                    && cx.unknown(k)
+                    && cx.tokens[k].text.chars().all(|c| c.is_alphabetic()))
+            {
                 return Err(clarify::unknown_grouping(
                     model,
                     &cx.tokens[k].orig,
@@ -643,6 +792,13 @@ pub fn read(
 
     // 3. Values and flags (filters), absorbing neighbouring words that name their dimension or table.
     let count_before = |cx: &Ctx, start: usize| cx.preceded_by(start, COUNT_WORDS, 2);
+    let count_asked = has("many") || has("number") || has("count");
+    // "list all the products in the Snacks category": the entity's members, not a figure about them.
+    let listing = words.first().is_some_and(|w| matches!(*w, "list" | "name"))
+        || has_phrase("show me all")
+        || has_phrase("show all");
+    // The last value filter read: (end, its dimensions, negated), to carry a negation along a list.
+    let mut last_value: Option<(usize, Vec<usize>, bool)> = None;
     for li in 0..cx.links.len() {
         if cx.used[li] {
             continue;
@@ -682,6 +838,14 @@ pub fn read(
             })
             .collect();
         if !values.is_empty() && !schema {
+            // "not online or mobile", "excluding Books, Toys and Beauty": the negation covers the whole list.
+            let carried = last_value.as_ref().is_some_and(|(e, dims, neg)| {
+                *neg && *e <= start
+                    && (*e..start).all(|k| matches!(cx.word(k), "or" | "and" | "nor" | ","))
+                    && values.iter().any(|(d, _)| dims.contains(d))
+            });
+            let negate = negate || carried;
+            last_value = Some((end, values.iter().map(|(d, _)| *d).collect(), negate));
             // An entity named just before the value says whose attribute it is ("customers based in
             // Denver", "the store 'ation'"); else prefer a dimension on the fact table, then catalog order.
             let context = (start.saturating_sub(4)..start).rev().find_map(|k| {
@@ -792,8 +956,15 @@ pub fn read(
                     cx.word(cx.links[nl].start),
                     "sales" | "sale" | "purchases" | "transactions" | "business"
                 ) && cx.links[nl].end == cx.links[nl].start + 1;
+                // "how many Electronics products", "list the flagship stores": the entity after the value is
+                // what is counted or listed, so it stays for the next step.
+                let entity_asked = cx.links[nl]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Entity(_)))
+                    && (listing || (count_asked && cx.counted_before(cx.links[nl].start)));
                 if cx.links[nl].targets.iter().any(absorbs) && !measure_too {
-                    cx.used[nl] = true;
+                    cx.used[nl] = !entity_asked;
                 } else if measure_too && (cx.links[nl].targets.iter().any(absorbs) || facts_word) {
                     cx.soft[nl] = true;
                 }
@@ -831,8 +1002,34 @@ pub fn read(
         }
     }
 
+    // "revenue from weekend orders", "profit on Sunday sales": a facts word after a day of the week names the
+    // rows the day picks, as after a value, not a second figure.
+    for li in 0..cx.links.len() {
+        let l = &cx.links[li];
+        let facts_word = l.end == l.start + 1
+            && matches!(
+                cx.word(l.start),
+                "sales" | "sale" | "orders" | "order" | "purchases" | "transactions"
+            );
+        let after_date = l.start > 0
+            && time.consumed[l.start - 1]
+            && (super::time::weekday_words(tokens, l.start - 1).is_some()
+                || (l.start >= 2
+                    && super::time::weekday_words(tokens, l.start - 2)
+                        .is_some_and(|(_, n)| n == 2)));
+        if !cx.used[li]
+            && facts_word
+            && after_date
+            && l.targets.iter().any(|t| matches!(t, Target::Measure(_)))
+        {
+            cx.soft[li] = true;
+        }
+    }
+
     // 4. Remaining words: measures, stray dimensions/entities/grains.
     let mut count_entity: Option<(String, usize)> = None;
+    // An attribute whose distinct values are counted ("how many brands ... in each category").
+    let mut count_dim: Option<GroupKey> = None;
     let (mut soft_measure, mut hard_measure) = (false, false);
     let trend = has("trend") || has("trends") || has_phrase("over time");
     for li in 0..cx.links.len() {
@@ -849,18 +1046,12 @@ pub fn read(
             Target::Entity(e) => Some(*e),
             _ => None,
         });
-        let counted = (cx.preceded_by(start, COUNT_WORDS, 2)
-            && (has("many") || has("number") || has("count")))
-            || most_entity == Some(li);
+        let counted = (cx.counted_before(start) && count_asked) || most_entity == Some(li);
         if let (Some(e), true) = (entity, counted) {
             count_entity.get_or_insert((model.tables[e].name.clone(), li));
         }
-        // "list all the products in the Snacks category": the entity's members, not their count.
-        let listing = words.first().is_some_and(|w| matches!(*w, "list" | "name"))
-            || has_phrase("show me all")
-            || has_phrase("show all");
         if let (Some(e), Some(_), true) = (entity, measure, listing) {
-            if !counted && !cx.preceded_by(start, COUNT_WORDS, 2) {
+            if !counted && !cx.counted_before(start) {
                 intent.add_group(GroupKey::Entity(model.tables[e].name.clone()));
                 cx.used[li] = true;
                 continue;
@@ -903,7 +1094,8 @@ pub fn read(
                 cx.used[li] = true;
                 continue;
             }
-            if cx.soft[li] {
+            // "how many Gold customers made a purchase": the counted word is what is asked, not a soft one.
+            if cx.soft[li] && !counted {
                 let hard_other = cx.links.iter().enumerate().any(|(o, l)| {
                     o != li
                         && !cx.soft[o]
@@ -920,6 +1112,17 @@ pub fn read(
             let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1)
                 && model.measures[m].agg == Aggregation::Sum;
             intent.add_measure(&model.measures[m].name, avg);
+            cx.used[li] = true;
+            continue;
+        }
+        // "how many items does a customer buy": a singular thing after "a" is anyone, not a grouping.
+        let last = &cx.tokens[cx.links[li].end - 1];
+        let generic = start > 0
+            && matches!(cx.word(start - 1), "a" | "an")
+            && last.text == last.stem()
+            && !targets.iter().any(|t| matches!(t, Target::Value(..)))
+            && (entity.is_some() || targets.iter().any(|t| matches!(t, Target::Dimension(_))));
+        if generic {
             cx.used[li] = true;
             continue;
         }
@@ -954,6 +1157,9 @@ pub fn read(
             }
             if !all_of(&cx, start) {
                 intent.add_group(GroupKey::Dim(dim.name.clone()));
+                if counted {
+                    count_dim.get_or_insert(GroupKey::Dim(dim.name.clone()));
+                }
             }
             cx.used[li] = true;
             continue;
@@ -972,11 +1178,74 @@ pub fn read(
             cx.used[li] = true;
             continue;
         }
+        // "show customer id": one row per key, beside the names.
+        if let Some(key) = targets
+            .iter()
+            .find(|t| matches!(t, Target::Key(_)))
+            .and_then(|t| group_key(model, t))
+        {
+            intent.add_group(key);
+            cx.used[li] = true;
+            continue;
+        }
         if let Some(Target::Value(d, v)) = targets.iter().find(|t| matches!(t, Target::Value(..))) {
             // A value that is also a schema word, used where nothing else fits.
             let dim = &model.dimensions[*d];
             intent.add_filter(&dim.name, Some(v), false);
             cx.used[li] = true;
+        }
+    }
+    // "how many customers signed up in 2020", "stores opened since 2015": the period dates the counted
+    // members themselves, by the date of their table that the verb names, not their sales.
+    let timed = !intent.periods.is_empty() || grouped_by_time(&intent);
+    if let (Some((table, li)), true) = (&count_entity, timed) {
+        if let Some((column, used)) = entity_date(model, &cx, table) {
+            for k in used {
+                cx.consumed[k] = true;
+                // A date word is read as itself, whatever a typo pass made of it.
+                let typed = format!("read '{}' as", cx.tokens[k].orig);
+                notes.retain(|n| !n.starts_with(&typed));
+            }
+            intent.date_column = Some((table.clone(), column));
+        } else if let Some(k) = dating_verb(&cx, cx.links[*li].end) {
+            // "how many stores opened in 2020" without an opening date: counting the stores that sold
+            // then would answer another question.
+            return Err(clarify::unknown_value(model, &cx.tokens[k].orig));
+        }
+    } else if count_entity.is_none() && timed {
+        // "customer signups per year", "store openings by year", "customers by signup month": the word next to
+        // the entity (or grouped by its grain) counts the members by that date of theirs.
+        let found = (0..n).find_map(|i| {
+            let (d, used) = date_word_at(model, &cx, i)?;
+            let near = |l: &Link| l.end + 2 >= i && l.start <= used[used.len() - 1] + 2;
+            let li = cx.links.iter().position(|l| {
+                l.targets.iter().any(|t| {
+                    matches!(t, Target::Entity(e) if model.tables[*e].name.eq_ignore_ascii_case(&d.table))
+                }) && (near(l) || dated_slot == Some(i))
+            })?;
+            Some((d, used, li))
+        });
+        // Only when the members themselves are what is asked, not a figure of theirs.
+        let own_count = |li: usize| {
+            intent.measures.iter().all(|m| {
+                cx.links[li]
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Measure(x) if model.measures[*x].name == m.name))
+            })
+        };
+        if let Some((d, used, li)) = found.filter(|f| own_count(f.2)) {
+            for k in used {
+                cx.consumed[k] = true;
+                // A date word is read as itself, whatever a typo pass made of it.
+                let typed = format!("read '{}' as", cx.tokens[k].orig);
+                notes.retain(|n| !n.starts_with(&typed));
+            }
+            intent.date_column = Some((d.table.clone(), d.column.clone()));
+            intent
+                .group_by
+                .retain(|g| *g != GroupKey::Entity(d.table.clone()));
+            count_entity = Some((d.table.clone(), li));
         }
     }
     if let Some(den) = &per_den {
@@ -1182,7 +1451,9 @@ pub fn read(
                     || entity_column(model, table, &d.column).is_some()
             }),
             GroupKey::Entity(e) => e.eq_ignore_ascii_case(table),
-            GroupKey::Grain(_) | GroupKey::Column { .. } => false,
+            // The members' own date ("signups per year") groups them by its grains.
+            GroupKey::Grain(_) => intent.date_column.is_some(),
+            GroupKey::Column { .. } | GroupKey::Weekend | GroupKey::DayOfWeek => false,
         })
     };
     let rank_spec = {
@@ -1304,7 +1575,7 @@ pub fn read(
                 .measures
                 .iter()
                 .all(|m| Some(&m.name) == measure_from_link.as_ref());
-        if intent.periods.is_empty()
+        if (intent.periods.is_empty() || intent.date_column.is_some())
             && !purchase
             && only_that_measure
             && positive_filters_only_on(&intent, &table)
@@ -1336,6 +1607,19 @@ pub fn read(
             // "how many stores sold Electronics in 2024": count the entity through the fact table.
             if let Some(m) = count_measure_for(model, &table) {
                 intent.add_measure(&m, false);
+            } else if let Some(d) = cx.links[li].targets.iter().find_map(|t| match t {
+                // No way from the facts to the entity's table: the facts' own attribute of the same name
+                // ("how many stores in each country" over a flat export with a Store column).
+                Target::Dimension(d)
+                    if model.dimensions[*d].table.eq_ignore_ascii_case(&base_table) =>
+                {
+                    Some(GroupKey::Dim(model.dimensions[*d].name.clone()))
+                }
+                _ => None,
+            }) {
+                intent.group_by.retain(|g| g != &d);
+                intent.group_by.insert(0, d.clone());
+                count_dim = Some(d);
             }
         }
     }
@@ -1355,7 +1639,17 @@ pub fn read(
             || has("available");
         // With a period or a verb of selling, the values are those the facts have ("brands sold in 2001").
         let sold_in = intent.periods.is_empty() || PURCHASE_VERBS.iter().any(|w| has(w));
-        if dims_only && counted && intent.group_by.len() == 1 && sold_in {
+        // "how many brands do we have in each category": the counted attribute first, the rest group it.
+        let counted_key = count_dim
+            .as_ref()
+            .filter(|k| intent.group_by.contains(k))
+            .cloned();
+        if dims_only && counted && sold_in && (intent.group_by.len() == 1 || counted_key.is_some())
+        {
+            if let Some(k) = counted_key {
+                intent.group_by.retain(|g| g != &k);
+                intent.group_by.insert(0, k);
+            }
             intent.shape = Shape::CountValues;
             return Ok(finish(intent, notes, ignored, false));
         }
@@ -1367,6 +1661,10 @@ pub fn read(
         {
             intent.shape = Shape::List;
             return Ok(finish(intent, notes, ignored, false));
+        }
+        // "list the VIP customers" with nothing listable named: a figure would answer another question.
+        if listing && intent.group_by.is_empty() {
+            return Err(clarify::nothing_to_list(model));
         }
         // "least sold product": what is sold is counted in units.
         let sold = ranked && (has("sold") || has("sells"));
@@ -1470,6 +1768,32 @@ pub fn read(
             _ if intent.periods.len() >= 2 => Shape::Compare,
             _ => Shape::Growth(GrowthKind::YearOverYear),
         };
+        // "month over month change for last month", "MoM change from November to December": one or two
+        // whole buckets compare side by side (the one before, when one is named) instead of a series.
+        if intent.shape == Shape::Growth(GrowthKind::PeriodOverPeriod) {
+            let grains: Vec<Grain> = intent
+                .group_by
+                .iter()
+                .filter_map(|g| match g {
+                    GroupKey::Grain(g) => Some(*g),
+                    _ => None,
+                })
+                .collect();
+            if let ([g], [p]) = (grains.as_slice(), intent.periods.as_slice()) {
+                let pair = match super::time::buckets(p, *g).as_deref() {
+                    Some([one]) => {
+                        super::time::previous_bucket(one, *g).map(|b| vec![b, one.clone()])
+                    }
+                    Some([a, b]) => Some(vec![a.clone(), b.clone()]),
+                    _ => None,
+                };
+                if let Some(pair) = pair {
+                    intent.group_by.retain(|k| k != &GroupKey::Grain(*g));
+                    intent.periods = pair;
+                    intent.shape = Shape::Compare;
+                }
+            }
+        }
     } else if intent.periods.len() >= 2 && (comparing || !grouped_by_time(&intent)) {
         intent.shape = Shape::Compare;
     } else if share
@@ -1513,12 +1837,153 @@ pub fn read(
             Shape::Growth(GrowthKind::YearOverYear) | Shape::Compare | Shape::Share { .. }
         )
     {
-        intent.rank = Some(rank_spec);
+        let changing = matches!(
+            intent.shape,
+            Shape::Growth(GrowthKind::YearOverYear) | Shape::Compare
+        );
+        let (n, desc) = rank_spec;
+        intent.rank = Some((n, if changing && falling { !desc } else { desc }));
+        intent.by_change = changing && by_change;
     }
     let mut reading = finish(intent, notes, ignored, defaulted);
     reading.rank = ranked.then_some(rank_spec);
     reading.soft_measure = soft_measure && !hard_measure;
     Ok(reading)
+}
+
+/// Verbs of a figure going up or down between two periods ("which region grew the most").
+const RISE_VERBS: &[&str] = &[
+    "rose", "risen", "gained", "climbed", "jumped", "surged", "soared", "improved",
+];
+const FALL_VERBS: &[&str] = &[
+    "dropped",
+    "fell",
+    "fallen",
+    "declined",
+    "decreased",
+    "shrank",
+    "shrunk",
+    "slumped",
+    "plunged",
+    "dipped",
+    "worsened",
+    "declining",
+    "falling",
+    "dropping",
+];
+/// Nouns of a fall ("the biggest drop in sales").
+const FALL_NOUNS: &[&str] = &["drop", "decline", "decrease", "dip", "slump"];
+/// Nouns of a change that, followed by "in" or "of", ask for one ("the biggest drop in revenue").
+const CHANGE_NOUNS: &[&str] = &["drop", "dip", "slump", "rise", "jump", "gain"];
+
+/// Verbs of becoming a member: any of them names any such date ("joined" finds a signup date).
+const MEMBERSHIP: &[&str] = &[
+    "join",
+    "signup",
+    "sign",
+    "register",
+    "registration",
+    "enrol",
+    "enroll",
+    "subscribe",
+    "subscription",
+    "onboard",
+    "member",
+    "membership",
+];
+
+/// The date of an entity's table that an unlinked verb of the question names ("signed up" → signup_date,
+/// "opened" → Opened, "joined" → a registration date), and the verb's tokens.
+fn entity_date(model: &SemanticModel, cx: &Ctx, table: &str) -> Option<(String, Vec<usize>)> {
+    (0..cx.tokens.len()).find_map(|i| {
+        date_word_at(model, cx, i)
+            .filter(|(d, _)| d.table.eq_ignore_ascii_case(table))
+            .map(|(d, used)| (d.column.clone(), used))
+    })
+}
+
+/// The entity date a word at `i` names, as verb or noun ("signed up", "signups", "openings", "registration"),
+/// and its tokens (with a particle: "signed up").
+fn date_word_at<'m>(
+    model: &'m SemanticModel,
+    cx: &Ctx,
+    i: usize,
+) -> Option<(&'m crate::catalog::semantic::EntityDate, Vec<usize>)> {
+    let t = cx.tokens.get(i)?;
+    if model.entity_dates.is_empty()
+        || cx.owner[i].is_some()
+        || cx.consumed[i]
+        || t.text.len() < 3
+        || !t.text.chars().all(|c| c.is_ascii_alphabetic())
+        || is_filler(&t.text)
+    {
+        return None;
+    }
+    let base = |w: &str| -> String {
+        for suffix in ["ings", "ing", "ed", "d", "s"] {
+            if let Some(b) = w.strip_suffix(suffix).filter(|b| b.len() >= 3) {
+                let b = b.as_bytes();
+                // "signed" → sign, "shipped" → ship
+                let undoubled = if b.len() >= 4 && b[b.len() - 1] == b[b.len() - 2] {
+                    &b[..b.len() - 1]
+                } else {
+                    b
+                };
+                return String::from_utf8_lossy(undoubled).into_owned();
+            }
+        }
+        w.to_string()
+    };
+    let common = |a: &str, b: &str| a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let member = |w: &str| MEMBERSHIP.iter().any(|m| common(m, w) >= 4.min(m.len()));
+    // "born" is the one past tense whose noun shares no stem with it ("birth date", "birth year").
+    let verb = match t.text.as_str() {
+        "born" => "birth".to_string(),
+        w => base(w),
+    };
+    let particle =
+        matches!(cx.word(i + 1), "up" | "in" | "on").then(|| format!("{verb}{}", cx.word(i + 1)));
+    model.entity_dates.iter().find_map(|d| {
+        let hit = crate::catalog::semantic::words(&d.column).iter().any(|cw| {
+            let cw = cw.as_str();
+            !matches!(cw, "date" | "at" | "on" | "time" | "year" | "day" | "dt")
+                && [Some(verb.clone()), particle.clone()]
+                    .iter()
+                    .flatten()
+                    .any(|v| common(v, cw) >= 4 || (member(v) && member(cw)))
+        });
+        hit.then(|| {
+            let used = if particle.is_some() {
+                vec![i, i + 1]
+            } else {
+                vec![i]
+            };
+            (d, used)
+        })
+    })
+}
+
+/// A verb right after a counted entity that dates its members by an event the data may not record ("stores
+/// *opened*", "customers *signed* up", "products *launched*"): past tense, not a verb of buying or selling,
+/// and not ordinary English. Returns its token.
+fn dating_verb(cx: &Ctx, after: usize) -> Option<usize> {
+    let mut k = after;
+    while matches!(
+        cx.word(k),
+        "that" | "who" | "which" | "were" | "was" | "have" | "had" | "been"
+    ) {
+        k += 1;
+    }
+    let w = cx.word(k);
+    (w.len() > 4
+        && w.ends_with("ed")
+        && w.chars().all(|c| c.is_ascii_alphabetic())
+        && cx.owner.get(k).is_some_and(|o| o.is_none())
+        && !cx.consumed[k]
+        && !PURCHASE_VERBS.contains(&w)
+        && !is_filler(w)
+        && !is_common_word(w))
+    .then_some(k)
 }
 
 /// "across all stores", "for all our products": the whole of them, not a row each.

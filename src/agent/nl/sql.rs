@@ -16,8 +16,8 @@ use sqlparser::dialect::DuckDbDialect;
 use sqlparser::parser::Parser;
 
 use crate::catalog::semantic::{
-    column_noun, snake, Aggregation, DimensionDef, DimensionKind, Format, Grain, JoinDef,
-    MeasureDef, SemanticModel, TimeDimensionDef,
+    column_noun, quote_ident, snake, Aggregation, DimensionDef, DimensionKind, Format, Grain,
+    JoinDef, MeasureDef, SemanticModel, TimeDimensionDef,
 };
 
 use super::intent::{
@@ -350,7 +350,7 @@ pub(super) struct Builder<'a> {
     model: &'a SemanticModel,
     base: String,
     tables: Vec<String>,
-    time: Option<&'a TimeDimensionDef>,
+    time: Option<TimeDimensionDef>,
     fanned: std::cell::Cell<bool>,
 }
 
@@ -379,9 +379,52 @@ impl<'a> Builder<'a> {
             model,
             base: base.to_string(),
             tables: vec![base.to_string()],
-            time,
+            time: time.cloned(),
             fanned: std::cell::Cell::new(false),
         }
+    }
+
+    /// Dates are read from a column of the intent's own choosing ("customers who signed up in 2020": the
+    /// customers' signup date) instead of the facts' time dimension.
+    pub(super) fn date_column(&mut self, date_column: &Option<(String, String)>) {
+        if let Some((table, column)) = date_column {
+            let year = self
+                .model
+                .entity_dates
+                .iter()
+                .any(|d| d.year && d.table.eq_ignore_ascii_case(table) && d.column == *column);
+            self.time = Some(TimeDimensionDef {
+                name: column.clone(),
+                table: table.clone(),
+                column: (!year).then(|| column.clone()),
+                year_column: year.then(|| column.clone()),
+                month_column: None,
+                quarter_column: None,
+                grains: Vec::new(),
+                synonyms: Vec::new(),
+                min: None,
+                max: None,
+            });
+        }
+    }
+
+    /// The condition keeping the given ISO days of the week of the time dimension's date.
+    pub(super) fn weekday_expr(&mut self, days: &[u32]) -> Result<Expr, BuildError> {
+        let td = self.time()?;
+        let column = td.column.as_ref().ok_or_else(|| {
+            BuildError::Unsupported(format!(
+                "days of the week need a date column, and {} has only years and months",
+                td.table
+            ))
+        })?;
+        Ok(Expr::In {
+            expr: Box::new(func("isodow", vec![col(&td.table, column)])),
+            target: sqlparser::ast::InTarget::List(
+                days.iter().map(|d| num(i64::from(*d))).collect(),
+            ),
+            negated: false,
+            global: false,
+        })
     }
 
     /// Whether the last FROM clause joined, from a table, rows that refer to it (an order header to its
@@ -396,11 +439,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn time(&mut self) -> Result<&'a TimeDimensionDef, BuildError> {
+    fn time(&mut self) -> Result<TimeDimensionDef, BuildError> {
         let td = self
             .time
+            .clone()
             .ok_or_else(|| BuildError::NoTime(self.base.clone()))?;
-        self.need(&td.table.clone());
+        self.need(&td.table);
         Ok(td)
     }
 
@@ -637,7 +681,7 @@ impl<'a> Builder<'a> {
 
     fn multi_year(&self, periods: &[Period]) -> bool {
         if periods.is_empty() {
-            return match self.time {
+            return match &self.time {
                 Some(td) => match (td.min, td.max) {
                     (Some(a), Some(b)) => a.year() != b.year(),
                     _ => true,
@@ -752,7 +796,12 @@ impl<'a> Builder<'a> {
                         .display
                         .clone()
                         .or_else(|| td.key.clone())
-                        .ok_or_else(|| BuildError::UnknownTable(t.clone()))?;
+                        .ok_or_else(|| {
+                            BuildError::Unsupported(format!(
+                                "{} has no column that names or identifies its rows",
+                                td.name
+                            ))
+                        })?;
                     self.need(&td.name);
                     keys.push(plain(col(&td.name, &c), aliases.take(&snake(&c), &td.name)));
                 }
@@ -761,6 +810,32 @@ impl<'a> Builder<'a> {
                     keys.push(plain(
                         col(table, column),
                         aliases.take(&snake(column), table),
+                    ));
+                }
+                GroupKey::Weekend | GroupKey::DayOfWeek => {
+                    let td = self.time()?;
+                    let column = td.column.as_ref().ok_or_else(|| {
+                        BuildError::Unsupported(format!(
+                            "days of the week need a date column, and {} has only years and months",
+                            td.table
+                        ))
+                    })?;
+                    let text = if *g == GroupKey::Weekend {
+                        format!(
+                            "CASE WHEN isodow({}) IN (6, 7) THEN 'Weekend' ELSE 'Weekday' END",
+                            quote_ident(column)
+                        )
+                    } else {
+                        format!("dayname({})", quote_ident(column))
+                    };
+                    let alias = if *g == GroupKey::Weekend {
+                        "day_type"
+                    } else {
+                        "day_of_week"
+                    };
+                    keys.push(plain(
+                        nested(qualify(parse_catalog_expr(&text)?, &td.table)),
+                        aliases.take(alias, &td.table),
                     ));
                 }
                 GroupKey::Grain(gr) => {
@@ -799,7 +874,7 @@ fn base_table(model: &SemanticModel, intent: &Intent) -> Result<String, BuildErr
                 GroupKey::Dim(d) => model.dimension(d).map(|d| d.table.clone()),
                 GroupKey::Entity(t) => Some(t.clone()),
                 GroupKey::Column { table, .. } => Some(table.clone()),
-                GroupKey::Grain(_) => None,
+                GroupKey::Grain(_) | GroupKey::Weekend | GroupKey::DayOfWeek => None,
             });
             t.ok_or_else(|| BuildError::UnknownDimension("(none)".into()))
         }
@@ -857,12 +932,16 @@ pub(super) fn build_single(
 ) -> Result<Single, BuildError> {
     let base = base_table(model, intent)?;
     let mut b = Builder::new(model, &base);
+    b.date_column(&intent.date_column);
     let mut aliases = Aliases::default();
     let keys = b.key_cols(intent, &mut aliases)?;
     let mut formats = Vec::new();
     let mut where_parts = Vec::new();
     for f in &intent.filters {
         where_parts.push(b.filter_expr(f)?);
+    }
+    if !intent.weekdays.is_empty() {
+        where_parts.push(b.weekday_expr(&intent.weekdays)?);
     }
     let mut projection: Vec<SelectItem> = keys
         .iter()
@@ -959,7 +1038,20 @@ pub(super) fn build_single(
                 return Err(BuildError::UnknownDimension("(none)".into()));
             };
             let e = Expr::Function(func_with("COUNT", vec![k.expr.clone()], true));
-            projection.clear();
+            // The first key is counted; the others ("in each country") group the count.
+            projection = keys
+                .iter()
+                .filter(|x| x.group != 0)
+                .map(|x| SelectItem::ExprWithAlias {
+                    expr: x.expr.clone(),
+                    alias: alias_ident(&x.alias),
+                })
+                .collect();
+            order_by.extend(
+                keys.iter()
+                    .filter(|x| x.group != 0)
+                    .map(|x| order(Expr::Identifier(alias_ident(&x.alias)), true)),
+            );
             add(
                 &mut projection,
                 &mut formats,
@@ -1000,6 +1092,18 @@ pub(super) fn build_single(
                     );
                 }
                 if cols.len() == 2 {
+                    if intent.by_change {
+                        let ca = add_change(
+                            &mut projection,
+                            &mut formats,
+                            &mut aliases,
+                            (&cols[0], &cols[1]),
+                            alias,
+                            *fmt,
+                            measures.len() > 1,
+                        );
+                        rank_alias.get_or_insert(ca);
+                    }
                     let g = minus_one(bin(
                         nested(cols[1].clone()),
                         BinaryOperator::Divide,
@@ -1032,6 +1136,7 @@ pub(super) fn build_single(
                 None => {
                     let y = b
                         .time
+                        .as_ref()
                         .and_then(|t| t.max)
                         .or(anchor)
                         .map(|d| d.year())
@@ -1068,6 +1173,18 @@ pub(super) fn build_single(
                     &format!("{alias}_{}", cur.label),
                     *fmt,
                 );
+                if intent.by_change {
+                    let ca = add_change(
+                        &mut projection,
+                        &mut formats,
+                        &mut aliases,
+                        (&pe, &ce),
+                        alias,
+                        *fmt,
+                        measures.len() > 1,
+                    );
+                    rank_alias.get_or_insert(ca);
+                }
                 let name = if measures.len() > 1 {
                     format!("{alias}_growth")
                 } else {
@@ -1290,8 +1407,13 @@ pub(super) fn build_single(
         s.projection = projection;
         s.from = from;
         s.selection = and_all(where_parts);
-        let group: Vec<Expr> = if distinct || matches!(intent.shape, Shape::CountValues) {
+        let group: Vec<Expr> = if distinct {
             vec![]
+        } else if matches!(intent.shape, Shape::CountValues) {
+            keys.iter()
+                .filter(|k| k.group != 0)
+                .map(|k| k.expr.clone())
+                .collect()
         } else {
             keys.iter().map(|k| k.expr.clone()).collect()
         };
@@ -1312,6 +1434,35 @@ pub(super) fn build_single(
         measures: measure_aliases,
         formats,
     })
+}
+
+/// Adds the difference between a measure's two period columns ("change", or "revenue_change" beside other
+/// measures) and returns its output name.
+fn add_change(
+    projection: &mut Vec<SelectItem>,
+    formats: &mut Vec<(String, Format)>,
+    aliases: &mut Aliases,
+    (before, after): (&Expr, &Expr),
+    alias: &str,
+    fmt: Format,
+    several: bool,
+) -> String {
+    let name = if several {
+        format!("{alias}_change")
+    } else {
+        "change".into()
+    };
+    let a = aliases.take(&name, "m");
+    projection.push(SelectItem::ExprWithAlias {
+        expr: bin(
+            nested(after.clone()),
+            BinaryOperator::Minus,
+            nested(before.clone()),
+        ),
+        alias: alias_ident(&a),
+    });
+    formats.push((a.clone(), fmt));
+    a
 }
 
 /// Sets a query's ORDER BY (when not empty) and LIMIT (when given).

@@ -5,6 +5,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::lexer::Token;
+use crate::catalog::semantic::Grain;
 
 /// A half-open date range `[start, end)` with a readable label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +58,83 @@ impl Period {
     }
 }
 
+/// The whole buckets of a grain that make up a period exactly ("Nov–Dec 2024" by month: November and
+/// December), or `None` when the period does not fall on the grain's boundaries. At most 24 buckets.
+pub fn buckets(p: &Period, g: Grain) -> Option<Vec<Period>> {
+    let months = match g {
+        Grain::Month => 1,
+        Grain::Quarter => 3,
+        Grain::Year => 12,
+        Grain::Week => {
+            let days = (p.end - p.start).num_days();
+            if days <= 0 || days % 7 != 0 || days > 7 * 24 {
+                return None;
+            }
+            return Some(
+                (0..days / 7)
+                    .map(|k| {
+                        let s = p.start + Duration::days(7 * k);
+                        let e = s + Duration::days(7);
+                        Period {
+                            start: s,
+                            end: e,
+                            label: label_range(s, e),
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        Grain::Day => return None,
+    };
+    if !p.month_aligned() || !(p.start.month() - 1).is_multiple_of(months) {
+        return None;
+    }
+    let span = (p.end.year() - p.start.year()) * 12 + p.end.month() as i32 - p.start.month() as i32;
+    let m = months as i32;
+    if span <= 0 || span % m != 0 || span / m > 24 {
+        return None;
+    }
+    (0..span / m)
+        .map(|k| {
+            let s = add_months(p.start.year(), p.start.month(), k * m)?;
+            let e = add_months(p.start.year(), p.start.month(), (k + 1) * m)?;
+            Some(Period {
+                start: s,
+                end: e,
+                label: bucket_label(s, e, g),
+            })
+        })
+        .collect()
+}
+
+/// The bucket of a grain just before a whole bucket (October for November, Q3 for Q4).
+pub fn previous_bucket(p: &Period, g: Grain) -> Option<Period> {
+    let (s, e) = match g {
+        Grain::Week => (p.start - Duration::days(7), p.start),
+        Grain::Month | Grain::Quarter | Grain::Year => {
+            let m = match g {
+                Grain::Month => 1,
+                Grain::Quarter => 3,
+                _ => 12,
+            };
+            (add_months(p.start.year(), p.start.month(), -m)?, p.start)
+        }
+        Grain::Day => return None,
+    };
+    Some(Period {
+        start: s,
+        end: e,
+        label: bucket_label(s, e, g),
+    })
+}
+
+fn bucket_label(s: NaiveDate, e: NaiveDate, g: Grain) -> String {
+    match g {
+        Grain::Quarter => format!("q{}_{}", (s.month() - 1) / 3 + 1, s.year()),
+        _ => label_range(s, e),
+    }
+}
+
 fn relabel_year(label: &str, years: i32) -> String {
     label
         .split('_')
@@ -82,6 +160,150 @@ pub struct TimeParse {
     pub to_date: Option<(Period, &'static str)>,
     /// Whether a comparison period ("same period last year") was aligned to the to-date window.
     pub aligned: bool,
+    /// ISO days of the week kept ("on weekends" = 6, 7); empty keeps every day.
+    pub weekdays: Vec<u32>,
+    /// A split of the rows by day of the week ("by weekday", "weekends vs weekdays").
+    pub day_group: Option<DayGroup>,
+}
+
+const DAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// The ISO days of the week a word (or two) names and how many tokens it takes: "weekends" (6, 7),
+/// "weekdays", "working days" and "business days" (1–5), "Mondays" (1).
+pub fn weekday_words(tokens: &[Token], i: usize) -> Option<(Vec<u32>, usize)> {
+    let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    match (t(i), t(i + 1)) {
+        ("weekend" | "weekends", _) => Some((vec![6, 7], 1)),
+        ("weekday" | "weekdays" | "workday" | "workdays", _) => Some(((1..=5).collect(), 1)),
+        ("working" | "business", "day" | "days") => Some(((1..=5).collect(), 2)),
+        (w, _) => DAY_NAMES
+            .iter()
+            .position(|d| w == *d || w.strip_suffix('s') == Some(d))
+            .map(|p| (vec![p as u32 + 1], 1)),
+    }
+}
+
+/// How a question splits the days of the week into rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayGroup {
+    /// Weekends against weekdays ("weekends vs weekdays").
+    Weekend,
+    /// One row per day of the week ("by weekday", "which day of the week", "Saturdays vs Sundays").
+    DayOfWeek,
+}
+
+/// What the day-of-week reader found: the ISO days kept, a split into rows, and the tokens used.
+#[derive(Debug, Clone, Default)]
+struct Days {
+    keep: Vec<u32>,
+    group: Option<DayGroup>,
+    used: Vec<usize>,
+}
+
+/// Reads the days of the week a question keeps: named days and weekends are kept, days after "not",
+/// "excluding", "except", "outside" or "without" are left out ("excluding weekends" keeps Monday to Friday).
+/// "by weekday", "which day of the week" split the answer per day; weekends compared with weekdays split it
+/// in two; named days compared ("Saturdays vs Sundays") are kept and split per day.
+fn weekdays(tokens: &[Token], blocked: &[bool]) -> Days {
+    let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    let mut out = Days::default();
+    let (mut keep, mut drop): (Vec<Vec<u32>>, Vec<u32>) = (Vec::new(), Vec::new());
+    let grouping = |k: usize| {
+        k.checked_sub(1)
+            .map(t)
+            .is_some_and(|w| matches!(w, "by" | "per" | "each" | "every" | "which" | "what"))
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        if blocked.get(i) == Some(&true) {
+            i += 1;
+            continue;
+        }
+        // "by day of (the) week", "which day of the week"
+        let of_week = match (t(i), t(i + 1), t(i + 2), t(i + 3)) {
+            ("day" | "days", "of", "week", _) => Some(3),
+            ("day" | "days", "of", "the", "week") => Some(4),
+            _ => None,
+        };
+        if let (Some(n), true) = (
+            of_week,
+            grouping(i) || (t(i.wrapping_sub(1)) == "the" && grouping(i - 1)),
+        ) {
+            out.group = Some(DayGroup::DayOfWeek);
+            out.used.extend(i..i + n);
+            i += n;
+            continue;
+        }
+        let Some((days, n)) = weekday_words(tokens, i) else {
+            i += 1;
+            continue;
+        };
+        let before = |k: usize| i.checked_sub(k).map(t).unwrap_or("");
+        // "how was your weekend": someone's days, not the data's.
+        if matches!(before(1), "your" | "my" | "his" | "her") {
+            i += n;
+            continue;
+        }
+        if grouping(i) && matches!(t(i), "weekday" | "weekdays" | "day") {
+            out.group = Some(DayGroup::DayOfWeek);
+            out.used.extend(i..i + n);
+            i += n;
+            continue;
+        }
+        if grouping(i) {
+            i += n;
+            continue;
+        }
+        // "not on weekends", "excluding Sundays", "except on Saturdays and Sundays"
+        let negated = (1..=3).map(before).take_while(|w| !w.is_empty()).any(|w| {
+            matches!(
+                w,
+                "not" | "excluding" | "except" | "outside" | "without" | "exclude" | "excl"
+            )
+        }) || (!drop.is_empty() && matches!(before(1), "and" | "or" | "nor" | ","));
+        if negated {
+            drop.extend(days);
+        } else {
+            keep.push(days);
+        }
+        out.used.extend(i..i + n);
+        i += n;
+    }
+    let compared = (0..tokens.len()).any(|k| {
+        matches!(
+            t(k),
+            "vs" | "versus" | "compare" | "compared" | "against" | "or"
+        )
+    });
+    let weekend = |d: &Vec<u32>| d.iter().all(|x| *x >= 6);
+    if keep.iter().any(weekend) && keep.iter().any(|d| !weekend(d)) {
+        // "weekends vs weekdays": every day, split in two.
+        out.group = Some(DayGroup::Weekend);
+        keep.clear();
+    } else if compared && keep.len() >= 2 {
+        out.group.get_or_insert(DayGroup::DayOfWeek);
+    }
+    if keep.is_empty() && drop.is_empty() {
+        return out;
+    }
+    let base: Vec<u32> = if keep.is_empty() {
+        (1..=7).collect()
+    } else {
+        keep.concat()
+    };
+    let mut days: Vec<u32> = base.into_iter().filter(|d| !drop.contains(d)).collect();
+    days.sort_unstable();
+    days.dedup();
+    out.keep = days;
+    out
 }
 
 pub(super) const MONTHS: [&str; 12] = [
@@ -509,6 +731,12 @@ pub fn parse_masked(tokens: &[Token], anchor: Option<NaiveDate>, blocked: &[bool
         k += 1;
     }
     align_to_date(tokens, &mut merged, &mut out);
+    let days = weekdays(tokens, blocked);
+    for &k in &days.used {
+        out.consumed[k] = true;
+    }
+    out.weekdays = days.keep;
+    out.day_group = days.group;
     for (s, e, p, _) in merged {
         for c in out.consumed.iter_mut().take(e).skip(s) {
             *c = true;
@@ -642,6 +870,12 @@ fn relative(
     has_this: &dyn Fn(&str) -> bool,
 ) -> Option<(Rel, usize)> {
     let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    // "the most recent quarter", "the most recent 3 months": as "last" (the latest complete one).
+    if (t(i), t(i + 1)) == ("most", "recent") {
+        let mut alias = tokens.to_vec();
+        alias[i + 1].text = "last".into();
+        return relative(&alias, i + 1, a, has_this).map(|(rel, used)| (rel, used + 1));
+    }
     let end = a.succ_opt()?;
     let w = t(i);
     let month0 = month_start(a.year(), a.month())?;
@@ -914,6 +1148,90 @@ mod tests {
         assert_eq!(early("last quarter"), vec![(d(2002, 10, 1), d(2003, 1, 1))]);
         assert_eq!(early("last year"), vec![(d(2002, 1, 1), d(2003, 1, 1))]);
         assert_eq!(early("latest month"), vec![(d(2003, 1, 1), d(2003, 1, 3))]);
+    }
+
+    #[test]
+    fn the_most_recent_unit_is_the_latest_complete_one() {
+        assert_eq!(
+            periods("margin in the most recent quarter"),
+            vec![(d(2024, 10, 1), d(2025, 1, 1))]
+        );
+        assert_eq!(
+            periods("units over the most recent 2 months"),
+            vec![(d(2024, 11, 1), d(2025, 1, 1))]
+        );
+        let p = parse(
+            &tokenize("orders in the most recent month"),
+            Some(d(2003, 1, 2)),
+        );
+        assert_eq!(p.periods[0].start, d(2002, 12, 1));
+        // "most" belongs to the date, not to a ranking.
+        let toks = tokenize("the most recent year");
+        let p = parse(&toks, Some(d(2024, 12, 31)));
+        assert!(p.consumed[1]);
+    }
+
+    #[test]
+    fn reads_days_of_the_week() {
+        let days = |q: &str| parse(&tokenize(q), Some(d(2024, 12, 31)));
+        assert_eq!(days("revenue on weekends").weekdays, vec![6, 7]);
+        assert_eq!(
+            days("orders during working days").weekdays,
+            vec![1, 2, 3, 4, 5]
+        );
+        assert_eq!(
+            days("units on weekdays in 2023").weekdays,
+            vec![1, 2, 3, 4, 5]
+        );
+        assert_eq!(
+            days("sales excluding Sundays").weekdays,
+            vec![1, 2, 3, 4, 5, 6]
+        );
+        assert_eq!(
+            days("revenue on Mondays and Fridays last year").weekdays,
+            vec![1, 5]
+        );
+        assert_eq!(
+            days("units not sold on weekends").weekdays,
+            vec![1, 2, 3, 4, 5]
+        );
+        let both = days("profit on weekends vs weekdays");
+        assert!(both.weekdays.is_empty());
+        assert_eq!(both.day_group, Some(DayGroup::Weekend));
+        let per = days("revenue by day of the week in 2024");
+        assert_eq!(per.day_group, Some(DayGroup::DayOfWeek));
+        assert_eq!(per.periods.len(), 1);
+        let two = days("Saturdays versus Sundays");
+        assert_eq!(two.day_group, Some(DayGroup::DayOfWeek));
+        assert_eq!(two.weekdays, vec![6, 7]);
+        assert!(days("revenue in 2024").weekdays.is_empty());
+        let small_talk = days("how was your weekend");
+        assert!(small_talk.weekdays.is_empty() && !small_talk.consumed.iter().any(|c| *c));
+    }
+
+    #[test]
+    fn splits_periods_into_whole_buckets() {
+        let p = |s: NaiveDate, e: NaiveDate| Period {
+            start: s,
+            end: e,
+            label: String::new(),
+        };
+        let two = buckets(&p(d(2024, 11, 1), d(2025, 1, 1)), Grain::Month).unwrap();
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[1].label, "dec_2024");
+        assert_eq!(
+            buckets(&p(d(2024, 1, 1), d(2025, 1, 1)), Grain::Quarter).map(|b| b.len()),
+            Some(4)
+        );
+        assert!(buckets(&p(d(2024, 2, 1), d(2024, 5, 1)), Grain::Quarter).is_none());
+        assert!(buckets(&p(d(2024, 12, 1), d(2024, 12, 16)), Grain::Month).is_none());
+        let q = previous_bucket(&p(d(2024, 1, 1), d(2024, 4, 1)), Grain::Quarter).unwrap();
+        assert_eq!(
+            (q.start, q.end, q.label.as_str()),
+            (d(2023, 10, 1), d(2024, 1, 1), "q4_2023")
+        );
+        let w = previous_bucket(&p(d(2024, 12, 23), d(2024, 12, 30)), Grain::Week).unwrap();
+        assert_eq!(w.start, d(2024, 12, 16));
     }
 
     #[test]
