@@ -1938,6 +1938,48 @@ fn derived_flags(
             continue;
         }
         let table = &t.info.name;
+        // Lines with a negative quantity are returns or cancellations, when no flag says so already.
+        let flagged = model.dimensions.iter().any(|d| {
+            d.kind == DimensionKind::Flag
+                && d.name.split(' ').any(|w| {
+                    ["return", "refund", "cancel"]
+                        .iter()
+                        .any(|r| w.starts_with(r))
+                })
+        });
+        let negative = t.cols.iter().find(|c| {
+            c.numeric()
+                && c.key.is_none()
+                && c.words
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "quantity" | "units" | "qty"))
+                && !c.words.iter().any(|w| w.starts_with("return"))
+                && c.info
+                    .min
+                    .as_deref()
+                    .and_then(|m| m.trim().parse::<f64>().ok())
+                    .is_some_and(|m| m < 0.0)
+        });
+        if let (Some(c), false) = (negative, flagged) {
+            model.dimensions.push(flag(
+                "returned",
+                table,
+                c.name(),
+                format!("{} < 0", quote_ident(c.name())),
+                &[
+                    "return",
+                    "returns",
+                    "cancelled",
+                    "canceled",
+                    "cancellation",
+                    "cancellations",
+                    "refunded",
+                    "refund",
+                    "refunds",
+                    "negative quantity",
+                ],
+            ));
+        }
         if let Some(c) = t
             .cols
             .iter()
@@ -2594,6 +2636,12 @@ mod tests {
             )],
         };
         let m = infer(&lake);
+        // Negative quantities are the returns or cancellations.
+        let cancelled = m
+            .dimension("returned")
+            .expect("a flag of negative quantities");
+        assert_eq!(cancelled.expr.as_deref(), Some("\"Quantity\" < 0"));
+        assert!(cancelled.synonyms.iter().any(|s| s == "cancellations"));
         let revenue = m.measure("revenue").expect("revenue from the line's parts");
         assert_eq!(revenue.expr, "\"Quantity\" * \"Price\"");
         assert_eq!(m.default_metric.as_deref(), Some("revenue"));

@@ -578,7 +578,12 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         });
     }
     if let Shape::Share { focus: Some(f) } = &intent.shape {
-        text.push_str(&format!(", showing {} = {}", f.dim, f.values.join(", ")));
+        if f.values.is_empty() {
+            // A flag's share: "share of total orders, showing returned".
+            text.push_str(&format!(", showing {}", f.dim));
+        } else {
+            text.push_str(&format!(", showing {} = {}", f.dim, f.values.join(", ")));
+        }
     }
     let periods: Vec<String> = intent.periods.iter().map(period_text).collect();
     if !periods.is_empty() {
