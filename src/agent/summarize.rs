@@ -192,6 +192,14 @@ pub fn narrate(table: &Table, formats: &[(String, Format)], sums: bool) -> Strin
         } else {
             format!("For {scope}, ")
         };
+        if parts.is_empty() {
+            // One row whose figures are all NULL: nothing matched (a filter, or a row-level policy).
+            return format!("{lead}no data matched: {mname} is empty.")
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c })
+                .collect();
+        }
         let mut s = format!("{lead}{}.", parts.join(", "));
         if let Some(first) = s.get(0..1) {
             s = first.to_uppercase() + &s[1..];
@@ -332,6 +340,16 @@ mod tests {
                 .map(|r| r.iter().map(|v| Some(v.to_string())).collect())
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_null_figure_says_nothing_matched() {
+        let mut table = t(&["revenue"], &[&["0"]]);
+        table.rows[0][0] = None;
+        assert_eq!(
+            narrate(&table, &[], true),
+            "No data matched: revenue is empty."
+        );
     }
 
     #[test]
