@@ -1510,6 +1510,10 @@ fn headline_synonyms(model: &mut SemanticModel, primary: &str) {
                 "sales amount",
                 "sales value",
                 "takings",
+                "gmv",
+                "gross merchandise value",
+                "gross merchandise volume",
+                "bookings",
             ],
         );
         if m.name.split(' ').any(|w| w == "net") {

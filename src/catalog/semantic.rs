@@ -833,7 +833,10 @@ pub fn singularize(s: &str) -> String {
         Some((h, l)) => (format!("{h} "), l.to_string()),
         None => (String::new(), s.to_string()),
     };
-    let single = if let Some(stem) = last.strip_suffix("ies") {
+    let single = if matches!(last.as_str(), "skus" | "menus" | "gurus" | "emus") {
+        // Plurals of short codes and words ending in "u" are not "-us" singulars like "status".
+        last[..last.len() - 1].to_string()
+    } else if let Some(stem) = last.strip_suffix("ies") {
         format!("{stem}y")
     } else if last.ends_with("sses")
         || last.ends_with("shes")
@@ -907,6 +910,14 @@ mod tests {
             },
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn singulars_of_plurals_and_of_words_ending_in_s() {
+        assert_eq!(singularize("skus"), "sku");
+        assert_eq!(singularize("order categories"), "order category");
+        assert_eq!(singularize("status"), "status");
+        assert_eq!(singularize("stores"), "store");
     }
 
     #[test]
