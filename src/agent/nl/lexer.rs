@@ -78,6 +78,8 @@ const NUMBER_WORDS: [(&str, f64); 20] = [
 
 /// Splits text into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    let spelled = super::dates::spell_out(text);
+    let text = spelled.as_str();
     let mut out = Vec::new();
     let mut cur = String::new();
     let flush = |cur: &mut String, out: &mut Vec<Token>, hyphen: &mut bool| {

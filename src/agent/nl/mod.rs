@@ -4,6 +4,7 @@
 
 pub mod absence;
 pub mod clarify;
+pub mod dates;
 pub mod intent;
 pub mod lexer;
 pub mod link;
@@ -381,6 +382,9 @@ pub fn period_text(p: &Period) -> String {
             return format!("Q{} {}", (p.start.month() - 1) / 3 + 1, p.start.year());
         }
         return format!("{} to {}", p.start.format("%b %Y"), last.format("%b %Y"));
+    }
+    if p.start == last {
+        return p.start.to_string();
     }
     format!("{} to {}", p.start, last)
 }
