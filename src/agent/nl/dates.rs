@@ -1,6 +1,7 @@
 //! Spells out the dates people type as numbers or as retail days, so that the time reader sees month names:
 //! `2024-03-15` → "march 15 2024", `2024-03` → "march 2024", "Black Friday 2023" → "november 24 2023".
-//! Holidays are only rewritten next to a year; without one the day is unknown and the words stay as typed.
+//! Seasons ("summer 2023" → "june through august 2023") and halves ("back half of 2024") likewise. Named days
+//! and seasons are only rewritten next to a year; without one the words stay as typed.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -69,6 +70,18 @@ fn iso(word: &str) -> Option<String> {
     Some(format!("{before}{spelled}{after}"))
 }
 
+/// Seasons and halves named by words, with the months they span (only rewritten next to a year).
+const SPANS: &[(&[&str], &str)] = &[
+    (&["holiday", "season"], "november through december"),
+    (&["holidays"], "november through december"),
+    (&["summer"], "june through august"),
+    (&["spring"], "march through may"),
+    (&["autumn"], "september through november"),
+    (&["fall"], "september through november"),
+    (&["back", "half"], "second half"),
+    (&["front", "half"], "first half"),
+];
+
 /// A named day: a fixed date, or some days after US Thanksgiving.
 enum RetailDay {
     Fixed(u32, u32),
@@ -105,6 +118,25 @@ fn holiday(words: &[&str]) -> Option<(String, usize)> {
                 .replace('\u{2019}', "'")
         })
         .collect();
+    for (name, months) in SPANS {
+        let n = name.len();
+        if lower.len() > n && lower[..n].iter().zip(name.iter()).all(|(a, b)| a == b) {
+            let of = usize::from(matches!(lower[n].as_str(), "of" | "in"));
+            let year_word = lower.get(n + of)?;
+            let year: i32 = year_word
+                .trim_matches(|c: char| !c.is_ascii_digit())
+                .parse()
+                .ok()
+                .filter(|y| (1900..=2100).contains(y))?;
+            let tail = trailing_punctuation(words[n + of]);
+            let connector = if of == 1 {
+                format!(" {}", lower[n])
+            } else {
+                String::new()
+            };
+            return Some((format!("{months}{connector} {year}{tail}"), n + of + 1));
+        }
+    }
     for (name, day) in RETAIL_DAYS {
         let n = name.len();
         if lower.len() <= n || lower[..n].iter().zip(name.iter()).any(|(a, b)| a != b) {
@@ -126,20 +158,23 @@ fn holiday(words: &[&str]) -> Option<(String, usize)> {
                 thanksgiving(year)?.checked_add_days(chrono::Days::new(*n))?
             }
         };
-        let tail: String = words[used - 1]
-            .chars()
-            .rev()
-            .take_while(|c| !c.is_alphanumeric())
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect();
+        let tail = trailing_punctuation(words[used - 1]);
         return Some((
             format!("{} {} {year}{tail}", MONTHS[d.month0() as usize], d.day()),
             used,
         ));
     }
     None
+}
+
+/// The punctuation a word ends with ("2023?" → "?").
+fn trailing_punctuation(word: &str) -> String {
+    let keep = word
+        .chars()
+        .rev()
+        .take_while(|c| !c.is_alphanumeric())
+        .count();
+    word.chars().skip(word.chars().count() - keep).collect()
 }
 
 /// The fourth Thursday of November (US Thanksgiving).
@@ -180,6 +215,18 @@ mod tests {
             "sales on december 24 2022"
         );
         assert_eq!(spell_out("New Year's Day 2024"), "january 1 2024");
+        assert_eq!(
+            spell_out("units in summer 2023 (June through August)"),
+            "units in june through august 2023 (June through August)"
+        );
+        assert_eq!(
+            spell_out("the holiday season of 2023"),
+            "the november through december of 2023"
+        );
+        assert_eq!(
+            spell_out("the back half of 2024"),
+            "the second half of 2024"
+        );
         // Without a year the day is not known: left as typed.
         assert_eq!(spell_out("black friday sales"), "black friday sales");
     }
