@@ -26,7 +26,8 @@ pub fn spell_out(text: &str) -> String {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        if let Some((spelled, used)) = holiday(&words[i..]) {
+        let previous = i.checked_sub(1).map(|j| words[j]);
+        if let Some((spelled, used)) = holiday(&words[i..], previous) {
             out.push(spelled);
             i += used;
             continue;
@@ -108,7 +109,9 @@ const RETAIL_DAYS: &[(&[&str], RetailDay)] = &[
 ];
 
 /// "black friday 2023", "christmas eve 2024", "new year's day 2023": the day's date and the words used.
-fn holiday(words: &[&str]) -> Option<(String, usize)> {
+/// `previous` is the word before: "fall" and "spring" are also verbs ("did orders fall in 2023"), so they read
+/// as seasons only after an article or preposition, or directly before the year.
+fn holiday(words: &[&str], previous: Option<&str>) -> Option<(String, usize)> {
     let lower: Vec<String> = words
         .iter()
         .take(4)
@@ -122,6 +125,16 @@ fn holiday(words: &[&str]) -> Option<(String, usize)> {
         let n = name.len();
         if lower.len() > n && lower[..n].iter().zip(name.iter()).all(|(a, b)| a == b) {
             let of = usize::from(matches!(lower[n].as_str(), "of" | "in"));
+            let verb_like = matches!(name[0], "fall" | "spring");
+            let after_article = previous.is_some_and(|p| {
+                matches!(
+                    p.to_lowercase().as_str(),
+                    "the" | "this" | "last" | "in" | "during" | "for" | "over" | "that" | "of"
+                )
+            });
+            if verb_like && of == 1 && !after_article {
+                continue;
+            }
             let year_word = lower.get(n + of)?;
             let year: i32 = year_word
                 .trim_matches(|c: char| !c.is_ascii_digit())
@@ -226,6 +239,19 @@ mod tests {
         assert_eq!(
             spell_out("the back half of 2024"),
             "the second half of 2024"
+        );
+        // "fall" and "spring" as verbs stay verbs; after an article they are seasons.
+        assert_eq!(
+            spell_out("did orders fall in 2023"),
+            "did orders fall in 2023"
+        );
+        assert_eq!(
+            spell_out("sales in the fall of 2023"),
+            "sales in the september through november of 2023"
+        );
+        assert_eq!(
+            spell_out("units fall 2024"),
+            "units september through november 2024"
         );
         // Without a year the day is not known: left as typed.
         assert_eq!(spell_out("black friday sales"), "black friday sales");
