@@ -20,6 +20,8 @@ pub mod time;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_phrasing;
+#[cfg(test)]
 pub(crate) mod tests_support;
 
 use std::sync::Arc;
@@ -127,8 +129,10 @@ impl NlEngine {
             }
         }
         // A day word the catalog itself names (a calendar's "weekend" flag, a "Saturday" value, a "day of
-        // week" column) is linked there.
-        for i in 0..tokens.len() {
+        // week" column) is linked there; weekends compared with weekdays split the days in two (by the
+        // calendar's own day-type column when it has one).
+        let weekend_split = time::day_split(&tokens, &amounts) == Some(time::DayGroup::Weekend);
+        for i in (0..tokens.len()).filter(|_| !weekend_split) {
             let stems: Vec<String> = tokens[i..].iter().take(4).map(|t| t.stem()).collect();
             let phrase = |n: usize| stems.get(..n).map(|s| s.join(" "));
             let named = if time::weekday_words(&tokens, i).is_some_and(|(_, n)| n == 1) {
@@ -550,6 +554,8 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
     }
     for f in &intent.filters {
         let cond = match (f.values.len(), f.negate) {
+            _ if f.null == Some(true) => format!("no {}", f.dim),
+            _ if f.null == Some(false) => format!("{} known", f.dim),
             (0, false) => f.dim.clone(),
             (0, true) => format!("excluding {}", f.dim),
             (1, false) => format!("{} = {}", f.dim, f.values[0]),

@@ -89,6 +89,8 @@ const NEGATIONS: &[&str] = &[
     "minus",
     "ignoring",
     "omitting",
+    "outside",
+    "besides",
 ];
 const COUNT_WORDS: &[&str] = &["many", "number", "count", "total"];
 /// Verbs of buying and selling ("how many stores sold Electronics", "customers who never bought").
@@ -123,6 +125,7 @@ fn is_groupable(t: &Target) -> bool {
             | Target::Grain(..)
             | Target::TimeWord
             | Target::Key(_)
+            | Target::Counted(_)
     )
 }
 
@@ -142,6 +145,12 @@ fn group_key(model: &SemanticModel, t: &Target) -> Option<GroupKey> {
             Some(GroupKey::Column {
                 table: t.name.clone(),
                 column: t.key.clone()?,
+            })
+        }),
+        Target::Counted(m) => model.measures.get(*m).and_then(|m| {
+            Some(GroupKey::Column {
+                table: m.table.clone(),
+                column: count_distinct_column(&m.expr)?,
             })
         }),
         _ => None,
@@ -242,6 +251,19 @@ impl Ctx<'_> {
             }
         }
         false
+    }
+
+    /// "other than the UK", "apart from Books", "aside from online": the words before `start` set it aside.
+    fn set_aside_before(&self, start: usize) -> bool {
+        let mut k = start;
+        while k > 0 && matches!(self.word(k - 1), "the" | "a" | "an" | "our") {
+            k -= 1;
+        }
+        k >= 2
+            && matches!(
+                (self.word(k - 2), self.word(k - 1)),
+                ("other" | "rather", "than") | ("apart" | "aside", "from")
+            )
     }
 
     /// Whether count words come before `start`, past words that filter or qualify the counted thing: "how many
@@ -400,28 +422,59 @@ pub fn read(
     let falling = words
         .iter()
         .any(|w| FALL_VERBS.contains(w) || FALL_NOUNS.contains(w) || *w == "fall");
-    // "grew the most", "biggest drop": ranked by the difference; "fastest", "% growth": by the ratio.
-    let by_change = words.iter().any(|w| {
-        RISE_VERBS.contains(w)
-            || FALL_VERBS.contains(w)
-            || FALL_NOUNS.contains(w)
-            || matches!(
-                *w,
-                "grew" | "increased" | "decreased" | "increase" | "decrease"
-            )
-    }) && !words.iter().any(|w| {
-        matches!(
-            *w,
-            "fastest"
-                | "slowest"
-                | "quickest"
-                | "percent"
-                | "percentage"
-                | "%"
-                | "rate"
-                | "relative"
+    // "in absolute terms", "in dollar terms", "absolute change": the difference; "in relative terms",
+    // "in percentage terms": the ratio. The words say how to measure a change, not what to filter.
+    let mut measured: Option<bool> = None;
+    for i in 0..n {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let kind = match words[i] {
+            "absolute" | "dollar" | "$" | "cash" => Some(true),
+            "relative" | "percentage" | "percent" | "proportional" => Some(false),
+            _ => None,
+        };
+        let how = matches!(
+            next,
+            "terms"
+                | "numbers"
+                | "change"
+                | "changes"
                 | "growth"
-        )
+                | "difference"
+                | "values"
+                | "amounts"
+        ) || (words[i] == "absolute" && matches!(next, "" | ","));
+        if let (Some(abs), true, false) = (kind, how, consumed[i]) {
+            measured = Some(abs);
+            consumed[i] = true;
+            if matches!(next, "terms" | "numbers") {
+                consumed[i + 1] = true;
+            }
+        }
+    }
+    // "grew the most", "biggest drop": ranked by the difference; "fastest", "% growth": by the ratio.
+    let by_change = measured.unwrap_or_else(|| {
+        words.iter().any(|w| {
+            RISE_VERBS.contains(w)
+                || FALL_VERBS.contains(w)
+                || FALL_NOUNS.contains(w)
+                || matches!(
+                    *w,
+                    "grew" | "increased" | "decreased" | "increase" | "decrease"
+                )
+        }) && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "fastest"
+                    | "slowest"
+                    | "quickest"
+                    | "percent"
+                    | "percentage"
+                    | "%"
+                    | "rate"
+                    | "relative"
+                    | "growth"
+            )
+        })
     });
     let (mut links, fixes) = lexicon.link(tokens, &consumed);
     // "how many items does a customer buy", "how many pairs of shoes did we sell": a unit noun after "how
@@ -490,7 +543,17 @@ pub fn read(
     // "leave out items that have no category": a condition on missing values, not an absence question.
     let null_cues = super::nulls::find(tokens, &cx.links);
     for c in &null_cues {
-        intent.add_null_filter(&model.dimensions[c.dim].name, c.is_null);
+        match c.what {
+            super::nulls::Missing::Dim(d) => {
+                intent.add_null_filter(&model.dimensions[d].name, c.is_null)
+            }
+            super::nulls::Missing::Counted(m) => {
+                let m = &model.measures[m];
+                if let Some(column) = count_distinct_column(&m.expr) {
+                    intent.add_null_column_filter(&m.table, &column, c.is_null);
+                }
+            }
+        }
         for k in c.start..c.end {
             cx.consumed[k] = true;
             if let Some(li) = cx.owner[k] {
@@ -657,6 +720,12 @@ pub fn read(
                         &lead_measures,
                     ));
                 }
+            } else if let Some(Target::Flag(d)) =
+                targets.iter().find(|t| matches!(t, Target::Flag(_)))
+            {
+                // "revenue by loyalty card", "units by promoted": one row for each side of the flag.
+                intent.add_group(GroupKey::Dim(model.dimensions[*d].name.clone()));
+                cx.used[li] = true;
             } else if let Some(Target::Measure(m)) =
                 targets.iter().find(|t| matches!(t, Target::Measure(_)))
             {
@@ -673,10 +742,12 @@ pub fn read(
             let next = cx.links[li].end;
             if matches!(cx.word(next), "and" | "," | "then") {
                 let (k2, _) = cx.slot(next + 1);
-                if cx
-                    .link_at(k2)
-                    .is_some_and(|l2| cx.links[l2].targets.iter().any(is_groupable))
-                {
+                if cx.link_at(k2).is_some_and(|l2| {
+                    cx.links[l2]
+                        .targets
+                        .iter()
+                        .any(|t| is_groupable(t) || matches!(t, Target::Flag(_)))
+                }) {
                     k = k2;
                     continue;
                 }
@@ -737,12 +808,15 @@ pub fn read(
                     }
                     _ => None,
                 });
-                let ranked_by_other = cx.links.iter().enumerate().any(|(o, l)| {
-                    o != li
-                        && l.targets.iter().any(|t| {
-                            matches!(t, Target::Measure(m) if model.measures[*m].format != Format::Count)
-                        })
-                });
+                // "which customer spent the most", "top 5 customers": a word for the counted members after
+                // "which" or "top" names them, ranked by the figure asked (or the default one).
+                let ranked_by_other = !adjective
+                    || cx.links.iter().enumerate().any(|(o, l)| {
+                        o != li
+                            && l.targets.iter().any(|t| {
+                                matches!(t, Target::Measure(m) if model.measures[*m].format != Format::Count)
+                            })
+                    });
                 if let (Some((table, column)), true, false) = (
                     counted_unit,
                     ranked_by_other,
@@ -815,7 +889,8 @@ pub fn read(
         let negate = (cx.preceded_by(start, NEGATIONS, 2)
             || (start > 0
                 && cx.word(start - 1) == "other"
-                && cx.word(start.wrapping_sub(2)) != "each"))
+                && cx.word(start.wrapping_sub(2)) != "each")
+            || cx.set_aside_before(start))
             && absent.is_none_or(|c| start < c.start);
         // "Online vs Store": a word that is also an entity is a value when compared with a sibling value.
         // "in-store sales": a hyphenated place word is the value (channel "Store"), not the entity.
@@ -980,8 +1055,24 @@ pub fn read(
         }
         if let Some(Target::Flag(d)) = targets.iter().find(|t| matches!(t, Target::Flag(_))) {
             let dim = &model.dimensions[*d];
-            intent.add_filter(&dim.name, None, negate);
+            // "holders compared with non-holders", "promoted vs non-promoted", "with and without a card",
+            // "returned or not": both sides of the flag, one row each.
+            let mut end = end;
+            if let Some((words_used, other)) = flag_both_ways(&cx, li, *d) {
+                intent.add_group(GroupKey::Dim(dim.name.clone()));
+                if let Some(o) = other {
+                    cx.used[o] = true;
+                    end = end.max(cx.links[o].end);
+                }
+                for k in words_used {
+                    cx.consumed[k] = true;
+                    end = end.max(k + 1);
+                }
+            } else {
+                intent.add_filter(&dim.name, None, negate);
+            }
             cx.used[li] = true;
+            // "returned orders", "promoted vs non-promoted sales": the facts word after the flag names the rows.
             if !count_before(&cx, start) {
                 if let Some(nl) = cx.link_at(end) {
                     let count_like = cx.links[nl].targets.iter().any(|t| match t {
@@ -1031,6 +1122,8 @@ pub fn read(
     // An attribute whose distinct values are counted ("how many brands ... in each category").
     let mut count_dim: Option<GroupKey> = None;
     let (mut soft_measure, mut hard_measure) = (false, false);
+    // Measures read off words that name members ("stores" counts stores): "how much" asks for no count.
+    let mut member_counts: Vec<String> = Vec::new();
     let trend = has("trend") || has("trends") || has_phrase("over time");
     for li in 0..cx.links.len() {
         if cx.used[li] {
@@ -1111,6 +1204,9 @@ pub fn read(
             }
             let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1)
                 && model.measures[m].agg == Aggregation::Sum;
+            if entity.is_some() || cx.soft[li] {
+                member_counts.push(model.measures[m].name.clone());
+            }
             intent.add_measure(&model.measures[m].name, avg);
             cx.used[li] = true;
             continue;
@@ -1151,6 +1247,7 @@ pub fn read(
                     values: vec![y.to_string()],
                     negate: false,
                     null: None,
+                    column: None,
                 });
                 cx.used[li] = true;
                 continue;
@@ -1181,7 +1278,7 @@ pub fn read(
         // "show customer id": one row per key, beside the names.
         if let Some(key) = targets
             .iter()
-            .find(|t| matches!(t, Target::Key(_)))
+            .find(|t| matches!(t, Target::Key(_) | Target::Counted(_)))
             .and_then(|t| group_key(model, t))
         {
             intent.add_group(key);
@@ -1246,6 +1343,29 @@ pub fn read(
                 .group_by
                 .retain(|g| *g != GroupKey::Entity(d.table.clone()));
             count_entity = Some((d.table.clone(), li));
+        }
+    }
+    // "how much did our online stores sell", "how much did the Express stores make": an amount of money, not
+    // a count of the stores the words name.
+    let how_much = (0..n.saturating_sub(1)).any(|i| words[i] == "how" && words[i + 1] == "much");
+    if how_much
+        && !intent.measures.is_empty()
+        && intent.measures.iter().all(|m| {
+            member_counts.contains(&m.name)
+                && model
+                    .measure(&m.name)
+                    .is_some_and(|d| d.format == Format::Count)
+        })
+    {
+        if let Some(d) = model
+            .default_measure()
+            .filter(|d| d.format != Format::Count)
+        {
+            intent.measures = vec![MeasureRef {
+                name: d.name.clone(),
+                ..Default::default()
+            }];
+            soft_measure = false;
         }
     }
     if let Some(den) = &per_den {
@@ -1984,6 +2104,77 @@ fn dating_verb(cx: &Ctx, after: usize) -> Option<usize> {
         && !is_filler(w)
         && !is_common_word(w))
     .then_some(k)
+}
+
+/// Words that set the other side of a flag against it ("non-holders", "or not", "without").
+const FLAG_NEGATIONS: &[&str] = &["non", "not", "no", "without", "un", "never"];
+const FLAG_JOINERS: &[&str] = &["vs", "versus", "or", "against", "compared", "and"];
+
+/// Whether a flag is set against its own negation ("card holders compared with non-holders", "promoted vs
+/// non-promoted sales", "with and without a loyalty card", "returned or not", "non-promoted vs promoted"):
+/// the tokens the other side takes, and the link naming the flag a second time, if any.
+fn flag_both_ways(cx: &Ctx, li: usize, flag: usize) -> Option<(Vec<usize>, Option<usize>)> {
+    let (start, end) = (cx.links[li].start, cx.links[li].end);
+    let same_flag = |k: usize| {
+        cx.owner.get(k).copied().flatten().filter(|&o| {
+            o != li && cx.links[o].start == k && cx.links[o].targets.contains(&Target::Flag(flag))
+        })
+    };
+    let free = |k: usize| {
+        k < cx.tokens.len()
+            && cx.owner[k].is_none()
+            && !cx.consumed[k]
+            && !cx.tokens[k].symbol
+            && cx.tokens[k].number.is_none()
+    };
+    // After the flag: a joiner, then a negation and the flag's words again (or nothing more).
+    let mut k = end;
+    if FLAG_JOINERS.contains(&cx.word(k)) {
+        let mut used = vec![k];
+        k += 1;
+        while matches!(
+            cx.word(k),
+            "with" | "to" | "the" | "those" | "that" | "who" | "are"
+        ) {
+            used.push(k);
+            k += 1;
+        }
+        if FLAG_NEGATIONS.contains(&cx.word(k)) {
+            used.push(k);
+            k += 1;
+            if let Some(o) = same_flag(k) {
+                return Some((used, Some(o)));
+            }
+            // "non-holders", "non loyalty members": the rest of the flag's wording, unlinked.
+            let mut extra = 0;
+            while free(k)
+                && extra < end - start
+                && cx.tokens[k].text.chars().all(char::is_alphabetic)
+            {
+                used.push(k);
+                k += 1;
+                extra += 1;
+            }
+            return Some((used, None));
+        }
+        // "non-promoted vs promoted": the negated mention first.
+        if let (Some(o), true) = (same_flag(k), start > 0) {
+            if FLAG_NEGATIONS.contains(&cx.word(start - 1)) {
+                used.push(start - 1);
+                return Some((used, Some(o)));
+            }
+        }
+    }
+    // "with and without a loyalty card", "with or without promotions".
+    let mut b = start;
+    while b > 0 && matches!(cx.word(b - 1), "a" | "an" | "the") {
+        b -= 1;
+    }
+    let w = |d: usize| b.checked_sub(d).map(|k| cx.word(k)).unwrap_or("");
+    if matches!(w(1), "without" | "non" | "not") && matches!(w(2), "and" | "or") && w(3) == "with" {
+        return Some(((b - 3..start).collect(), None));
+    }
+    None
 }
 
 /// "across all stores", "for all our products": the whole of them, not a row each.
