@@ -101,6 +101,10 @@ pub struct Filter {
     /// (table, column).
     #[serde(default)]
     pub column: Option<(String, String)>,
+    /// Text the value must contain, case-insensitively ("description contains 'HEART'"): only letters,
+    /// digits, spaces and hyphens, as tokenized.
+    #[serde(default)]
+    pub contains: Option<String>,
 }
 
 /// How growth is measured.
@@ -218,6 +222,7 @@ impl Intent {
             negate,
             null: None,
             column: None,
+            contains: None,
         });
     }
 
@@ -230,6 +235,7 @@ impl Intent {
             negate: false,
             null: Some(is_null),
             column: None,
+            contains: None,
         });
     }
 
@@ -243,6 +249,7 @@ impl Intent {
             negate: false,
             null: Some(is_null),
             column: Some((table.to_string(), column.to_string())),
+            contains: None,
         });
     }
 

@@ -4,12 +4,14 @@
 
 pub mod absence;
 pub mod clarify;
+pub mod define;
 pub mod intent;
 pub mod lexer;
 pub mod link;
 pub mod missing;
 pub mod nested;
 pub mod nulls;
+pub mod quoted;
 pub mod safety;
 pub mod shape;
 pub mod sql;
@@ -554,6 +556,12 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
     }
     for f in &intent.filters {
         let cond = match (f.values.len(), f.negate) {
+            _ if f.contains.is_some() => format!(
+                "{} {}containing '{}'",
+                f.dim,
+                if f.negate { "not " } else { "" },
+                f.contains.as_deref().unwrap_or_default()
+            ),
             _ if f.null == Some(true) => format!("no {}", f.dim),
             _ if f.null == Some(false) => format!("{} known", f.dim),
             (0, false) => f.dim.clone(),
@@ -584,7 +592,12 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         });
     }
     if let Shape::Share { focus: Some(f) } = &intent.shape {
-        text.push_str(&format!(", showing {} = {}", f.dim, f.values.join(", ")));
+        text.push_str(&match (f.values.is_empty(), f.negate) {
+            (true, false) => format!(", showing {}", f.dim),
+            (true, true) => format!(", showing not {}", f.dim),
+            (false, false) => format!(", showing {} = {}", f.dim, f.values.join(", ")),
+            (false, true) => format!(", showing {} ≠ {}", f.dim, f.values.join(", ")),
+        });
     }
     let periods: Vec<String> = intent.periods.iter().map(period_text).collect();
     if !periods.is_empty() {

@@ -55,6 +55,7 @@ const ASC: &[&str] = &[
     "slowest",
 ];
 const SLOT_SKIP: &[&str] = &[
+    "calendar",
     "the",
     "a",
     "an",
@@ -93,6 +94,8 @@ const NEGATIONS: &[&str] = &[
     "besides",
 ];
 const COUNT_WORDS: &[&str] = &["many", "number", "count", "total"];
+/// Words that keep a value among the others rather than pick it out.
+const INCLUDING: &[&str] = &["include", "includes", "including", "incl", "inclusive"];
 /// Verbs of buying and selling ("how many stores sold Electronics", "customers who never bought").
 pub(super) const PURCHASE_VERBS: &[&str] = &[
     "bought",
@@ -255,15 +258,21 @@ impl Ctx<'_> {
 
     /// "other than the UK", "apart from Books", "aside from online": the words before `start` set it aside.
     fn set_aside_before(&self, start: usize) -> bool {
+        self.set_aside_start(start).is_some()
+    }
+
+    /// Where the words setting a value aside begin ("other" of "other than the UK").
+    fn set_aside_start(&self, start: usize) -> Option<usize> {
         let mut k = start;
         while k > 0 && matches!(self.word(k - 1), "the" | "a" | "an" | "our") {
             k -= 1;
         }
-        k >= 2
+        (k >= 2
             && matches!(
                 (self.word(k - 2), self.word(k - 1)),
                 ("other" | "rather", "than") | ("apart" | "aside", "from")
-            )
+            ))
+        .then(|| k - 2)
     }
 
     /// Whether count words come before `start`, past words that filter or qualify the counted thing: "how many
@@ -332,6 +341,13 @@ pub fn read(
     for k in used {
         if let Some(c) = consumed.get_mut(k) {
             *c = true;
+        }
+    }
+    // Quoted text a column must contain: the cue and the quoted words are no catalog words.
+    let searches = super::quoted::find(tokens);
+    for c in &searches {
+        for k in consumed.iter_mut().take(c.end).skip(c.cue) {
+            *k = true;
         }
     }
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
@@ -526,6 +542,16 @@ pub fn read(
         None => {}
     }
     let mut notes: Vec<String> = Vec::new();
+    // "Profit = sales amount minus total cost": a definition of a measure, checked against the data's.
+    for d in super::define::find(model, tokens, &cx.links)? {
+        for k in d.start..d.end {
+            cx.consumed[k] = true;
+        }
+        for li in d.links {
+            cx.used[li] = true;
+        }
+        notes.push(d.note);
+    }
     for (a, b) in &fixes {
         let note = format!("read '{a}' as '{b}'");
         if !notes.contains(&note) {
@@ -871,6 +897,63 @@ pub fn read(
     let listing = words.first().is_some_and(|w| matches!(*w, "list" | "name"))
         || has_phrase("show me all")
         || has_phrase("show all");
+    for c in &searches {
+        read_search(
+            model,
+            &mut cx,
+            &mut intent,
+            c,
+            ranked || listing || count_asked,
+        )?;
+    }
+    // "promoted sales, i.e. any promotion other than 'No Discount'": the words after "i.e." say what the flag
+    // before it means, so they are read instead of the flag.
+    if let Some((m_start, m_end)) = appositive(&cx) {
+        for k in m_start..m_end {
+            cx.consumed[k] = true;
+        }
+        let mut k = m_start;
+        while k > 0 && cx.tokens[k - 1].symbol {
+            k -= 1;
+        }
+        let facts = |o: usize| {
+            let l = &cx.links[o];
+            l.end == l.start + 1
+                && l.targets.iter().all(|t| matches!(t, Target::Measure(_)))
+                && matches!(
+                    cx.word(l.start),
+                    "sales" | "sale" | "orders" | "revenue" | "transactions" | "purchases"
+                )
+        };
+        if let Some(o) = k
+            .checked_sub(1)
+            .and_then(|p| cx.owner[p])
+            .filter(|&o| facts(o))
+        {
+            if cx.links[o].start > 0 {
+                k = cx.links[o].start;
+            }
+        }
+        let flag = k.checked_sub(1).and_then(|p| cx.owner[p]).filter(|&o| {
+            cx.links[o]
+                .targets
+                .iter()
+                .any(|t| matches!(t, Target::Flag(_)))
+        });
+        let restated =
+            cx.links.iter().any(|l| {
+                l.start >= m_end && l.targets.iter().any(|t| matches!(t, Target::Value(..)))
+            }) || searches.iter().any(|c| c.cue >= m_end);
+        if let (Some(o), true) = (flag, restated) {
+            cx.used[o] = true;
+            let typed: Vec<&str> = (cx.links[o].start..cx.links[o].end)
+                .map(|k| cx.tokens[k].orig.as_str())
+                .collect();
+            notes.push(format!("read '{}' as the words after it", typed.join(" ")));
+        }
+    }
+    // The end of the last value named as included ("including Books and Toys"), to carry along a list.
+    let mut last_included: Option<usize> = None;
     // The last value filter read: (end, its dimensions, negated), to carry a negation along a list.
     let mut last_value: Option<(usize, Vec<usize>, bool)> = None;
     for li in 0..cx.links.len() {
@@ -913,6 +996,17 @@ pub fn read(
             })
             .collect();
         if !values.is_empty() && !schema {
+            // "revenue by promotion (include No Discount)", "units including Books and Toys": the values are
+            // kept among the rest, not picked out.
+            let included = cx.preceded_by(start, INCLUDING, 1)
+                || last_included.is_some_and(|e| {
+                    e <= start && (e..start).all(|k| matches!(cx.word(k), "or" | "and" | ","))
+                });
+            if included && !negate {
+                cx.used[li] = true;
+                last_included = Some(end);
+                continue;
+            }
             // "not online or mobile", "excluding Books, Toys and Beauty": the negation covers the whole list.
             let carried = last_value.as_ref().is_some_and(|(e, dims, neg)| {
                 *neg && *e <= start
@@ -1044,8 +1138,10 @@ pub fn read(
                     cx.soft[nl] = true;
                 }
             }
-            if start > 0 {
-                if let Some(pl) = cx.owner[start - 1] {
+            // "any promotion other than No Discount": the attribute before the setting-aside words too.
+            let before = cx.set_aside_start(start).unwrap_or(start);
+            if before > 0 {
+                if let Some(pl) = cx.owner[before - 1] {
                     if !cx.used[pl] && cx.links[pl].targets.iter().any(absorbs) {
                         cx.used[pl] = true;
                     }
@@ -1248,6 +1344,7 @@ pub fn read(
                     negate: false,
                     null: None,
                     column: None,
+                    contains: None,
                 });
                 cx.used[li] = true;
                 continue;
@@ -1940,8 +2037,19 @@ pub fn read(
                 let f = intent.filters.remove(pos);
                 intent.add_group(GroupKey::Dim(f.dim.clone()));
                 focus = Some(f);
-            } else if let Some(pos) = intent.filters.iter().position(|f| f.values.is_empty()) {
+            } else if let Some(pos) = intent
+                .filters
+                .iter()
+                .position(|f| f.values.is_empty() && f.null.is_none() && f.contains.is_none())
+            {
                 // "what percent of lines were returned": the flag's share of the total.
+                focus = Some(intent.filters.remove(pos));
+            } else if let Some(pos) = intent
+                .filters
+                .iter()
+                .position(|f| !f.values.is_empty() && f.negate && f.contains.is_none())
+            {
+                // "what share came from promotions other than No Discount": the rest's share of the total.
                 focus = Some(intent.filters.remove(pos));
             }
         }
@@ -2104,6 +2212,135 @@ fn dating_verb(cx: &Ctx, after: usize) -> Option<usize> {
         && !is_filler(w)
         && !is_common_word(w))
     .then_some(k)
+}
+
+/// Words that restate what comes before them ("i.e.", "that is", "namely", "in other words", "meaning"), as
+/// a token range.
+fn appositive(cx: &Ctx) -> Option<(usize, usize)> {
+    let n = cx.tokens.len();
+    (0..n).find_map(|i| {
+        let w = |d: usize| cx.word(i + d);
+        let after_break = i == 0 || cx.tokens[i - 1].symbol;
+        match (w(0), w(1), w(2)) {
+            ("i", ",", "e") => Some((i, (i + 4).min(n).max(i + 3))),
+            ("ie", _, _) if after_break => Some((i, i + 1)),
+            ("that", "is", _) if after_break => Some((i, i + 2)),
+            ("namely" | "meaning", _, _) if after_break => Some((i, i + 1)),
+            ("in", "other", "words") => Some((i, i + 3)),
+            _ => None,
+        }
+        .map(|(a, b)| {
+            // "i.e.," leaves a sign behind it.
+            let b = if b > a + 3 && !cx.tokens.get(b - 1).is_some_and(|t| t.symbol) {
+                b - 1
+            } else {
+                b
+            };
+            (a, b)
+        })
+    })
+}
+
+/// Reads a quoted search into a filter on the attribute it names: the one after "in the" ("with 'x' in the
+/// name"), else the one just before the cue ("whose description contains 'x'", "products containing 'x'": an
+/// entity searches its display name). The thing searched is then only the rows' filter, unless the question
+/// ranks, lists or counts it (`keep_subject`).
+fn read_search(
+    model: &SemanticModel,
+    cx: &mut Ctx,
+    intent: &mut Intent,
+    c: &super::quoted::TextCue,
+    keep_subject: bool,
+) -> Result<(), NlError> {
+    let link = match c.trailing {
+        Some(k) => cx.owner.get(k).copied().flatten(),
+        None => {
+            let mut k = c.cue;
+            while k > 0
+                && cx.owner[k - 1].is_none()
+                && matches!(
+                    cx.word(k - 1),
+                    "whose"
+                        | "that"
+                        | "which"
+                        | "where"
+                        | "who"
+                        | "its"
+                        | "their"
+                        | "the"
+                        | "is"
+                        | "are"
+                        | "has"
+                        | "have"
+                        | "name"
+                        | "names"
+                )
+            {
+                k -= 1;
+            }
+            for w in cx.consumed.iter_mut().take(c.cue).skip(k) {
+                *w = true;
+            }
+            k.checked_sub(1).and_then(|p| cx.owner[p])
+        }
+    };
+    let searched = link.and_then(|li| {
+        cx.links[li].targets.iter().find_map(|t| match t {
+            Target::Dimension(d) if model.dimensions[*d].kind != DimensionKind::Flag => {
+                Some((model.dimensions[*d].name.clone(), None))
+            }
+            Target::Entity(e) => {
+                let t = &model.tables[*e];
+                let display = t.display.clone()?;
+                let dim = model.dimensions.iter().find(|d| {
+                    d.table.eq_ignore_ascii_case(&t.name) && d.column.eq_ignore_ascii_case(&display)
+                });
+                Some(match dim {
+                    Some(d) => (d.name.clone(), None),
+                    None => (
+                        crate::catalog::semantic::column_noun(&display),
+                        Some((t.name.clone(), display)),
+                    ),
+                })
+            }
+            _ => None,
+        })
+    });
+    let (Some(li), Some((dim, column))) = (link, searched) else {
+        return Err(clarify::unknown_value(model, &c.text));
+    };
+    let entity = cx.links[li]
+        .targets
+        .iter()
+        .any(|t| matches!(t, Target::Entity(_)));
+    if !(entity && keep_subject) {
+        cx.used[li] = true;
+    }
+    // "products whose description contains": the products are the rows searched, not a grouping.
+    let subject = cx.links[li]
+        .start
+        .checked_sub(1)
+        .filter(|&p| matches!(cx.word(p), "whose" | "that" | "which" | "with" | "where"))
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|p| cx.owner[p]);
+    if let (Some(s), false) = (subject, keep_subject) {
+        if cx.links[s]
+            .targets
+            .iter()
+            .any(|t| matches!(t, Target::Entity(_) | Target::Dimension(_)))
+        {
+            cx.used[s] = true;
+        }
+    }
+    intent.filters.push(Filter {
+        dim,
+        values: Vec::new(),
+        negate: false,
+        null: None,
+        column,
+        contains: Some(c.text.clone()),
+    });
+    Ok(())
 }
 
 /// Words that set the other side of a flag against it ("non-holders", "or not", "without").

@@ -650,6 +650,22 @@ impl<'a> Builder<'a> {
                 Expr::IsNotNull(c)
             });
         }
+        if let Some(text) = &f.contains {
+            let c = match &f.column {
+                Some((table, column)) => {
+                    self.need(table);
+                    col(table, column)
+                }
+                None => self.dim_col(&f.dim)?.0,
+            };
+            return Ok(Expr::ILike {
+                negated: f.negate,
+                any: false,
+                expr: Box::new(c),
+                pattern: Box::new(string(&format!("%{text}%"))),
+                escape_char: None,
+            });
+        }
         let d = self.dimension(&f.dim)?;
         let (c, _, _) = self.dim_col(&f.dim)?;
         if let Some(is_null) = f.null {

@@ -288,3 +288,107 @@ fn weekends_against_weekdays_use_the_calendars_own_flag() {
         &[],
     );
 }
+
+#[test]
+fn quoted_text_a_column_contains_is_searched_case_insensitively() {
+    let e = lines_engine();
+    sql_has(
+        &e,
+        "units from items whose description includes 'hanging'",
+        &[
+            "\"Description\" ILIKE '%hanging%'",
+            "SUM(retail_lines.\"Quantity\")",
+        ],
+        &["GROUP BY"],
+    );
+    sql_has(
+        &e,
+        "which 2 descriptions with \"metal\" in the description sold the most units in 2024",
+        &[
+            "ILIKE '%metal%'",
+            "LIMIT 2",
+            "GROUP BY retail_lines.\"Description\"",
+        ],
+        &[],
+    );
+    let d = demo();
+    sql_has(
+        &d,
+        "revenue from customers whose name contains 'Ltd' last year",
+        &["customers.customer_name ILIKE '%Ltd%'"],
+        &["GROUP BY"],
+    );
+    sql_has(
+        &d,
+        "list the products whose name mentions \u{201c}t-shirt\u{201d}",
+        &["ILIKE '%t-shirt%'"],
+        &[],
+    );
+    // A quoted known value stays an equality; quoted unknown text with no attribute to search asks.
+    sql_has(
+        &d,
+        "units sold in 'Books' in 2023",
+        &["products.category = 'Books'"],
+        &["ILIKE"],
+    );
+    clarifies(&d, "revenue containing 'zzz'");
+    // Whatever is quoted, only letters, digits, spaces and hyphens reach the SQL, as one literal.
+    let s = plan_of(
+        &d,
+        "revenue of products whose name contains 'a%b_c\\' or 1=1'",
+    )
+    .sql;
+    assert!(
+        s.contains("ILIKE '%a%b c or 1%1%'") && !s.contains("share"),
+        "{s}"
+    );
+    let s = plan_of(&d, "units of products whose name contains 'Home & Garden'").sql;
+    assert!(s.contains("ILIKE '%Home%Garden%'"), "{s}");
+}
+
+#[test]
+fn asides_restate_include_or_define_what_the_question_asks() {
+    let e = star_engine();
+    // "including X" keeps X among the groups instead of picking it out.
+    sql_has(
+        &e,
+        "net amount per promotion name in 2023, including No Discount",
+        &["GROUP BY dim_promotion.promotion_name"],
+        &["= 'No Discount'"],
+    );
+    // Words after "i.e." or "that is" say what the flag before them means.
+    let d = demo();
+    let p = plan_of(
+        &d,
+        "what share of revenue came from returned orders, that is, any payment method other than Cash?",
+    );
+    assert!(
+        p.sql
+            .contains("FILTER (WHERE NOT (sales.payment_method = 'Cash'))")
+            && !p.sql.contains("returned"),
+        "{}",
+        p.sql
+    );
+    // A definition that is the data's own is read as a confirmation, and noted.
+    let p = plan_of(
+        &d,
+        "profit for each region in 2023. Profit is revenue minus cost",
+    );
+    assert!(p.sql.contains("GROUP BY sales.region"), "{}", p.sql);
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("profit = revenue minus cost")),
+        "{:?}",
+        p.notes
+    );
+    // Another definition than the data's is said, not silently replaced.
+    clarifies(&d, "profit by region, where profit = revenue plus cost");
+    // "by continent and calendar year": the calendar's year groups too.
+    sql_has(
+        &d,
+        "break units down by channel and calendar year",
+        &["GROUP BY sales.channel, sales.year"],
+        &[],
+    );
+}
