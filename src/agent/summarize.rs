@@ -182,9 +182,14 @@ pub fn narrate(table: &Table, formats: &[(String, Format)], sums: bool) -> Strin
                 ))
             })
             .collect();
+        // A missing label is said as such: a figure "for" nothing would read as the grand total.
         let scope = labels
             .iter()
-            .filter_map(|&c| table.rows[0][c].clone())
+            .map(|&c| {
+                table.rows[0][c].clone().unwrap_or_else(|| {
+                    format!("rows with no {}", table.columns[c].0.replace('_', " "))
+                })
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let lead = if scope.is_empty() {
@@ -394,6 +399,24 @@ mod tests {
             text.contains("A leads with 300; B is lowest with 100"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_missing_label_is_named_not_dropped() {
+        let mut table = t(&["customer_id", "revenue"], &[&["", "615438"]]);
+        table.rows[0][0] = None;
+        let text = narrate(&table, &[("revenue".into(), Format::Currency)], true);
+        assert_eq!(
+            text,
+            "For rows with no customer id, revenue is $615,438.00."
+        );
+        let mut table = t(
+            &["customer_id", "revenue"],
+            &[&["", "600"], &["17", "30"], &["18", "20"]],
+        );
+        table.rows[0][0] = None;
+        let text = narrate(&table, &[("revenue".into(), Format::Currency)], true);
+        assert!(text.contains("(none) leads with $600.00"), "{text}");
     }
 
     #[test]

@@ -97,6 +97,14 @@ pub struct Filter {
     /// A condition on whether the value is there: `Some(true)` IS NULL, `Some(false)` IS NOT NULL.
     #[serde(default)]
     pub null: Option<bool>,
+    /// A column of the facts the condition is on instead of a dimension (`dim` then says its name):
+    /// (table, column).
+    #[serde(default)]
+    pub column: Option<(String, String)>,
+    /// Text the value must contain, case-insensitively ("description contains 'HEART'"): only letters,
+    /// digits, spaces and hyphens, as tokenized.
+    #[serde(default)]
+    pub contains: Option<String>,
 }
 
 /// How growth is measured.
@@ -213,6 +221,8 @@ impl Intent {
             values: value.map(|v| vec![v.to_string()]).unwrap_or_default(),
             negate,
             null: None,
+            column: None,
+            contains: None,
         });
     }
 
@@ -224,6 +234,22 @@ impl Intent {
             values: Vec::new(),
             negate: false,
             null: Some(is_null),
+            column: None,
+            contains: None,
+        });
+    }
+
+    /// Keeps rows where a column of the facts (a key no table describes) is missing (`is_null`) or known.
+    pub fn add_null_column_filter(&mut self, table: &str, column: &str, is_null: bool) {
+        let dim = crate::catalog::semantic::column_noun(column);
+        self.filters.retain(|f| f.dim != dim);
+        self.filters.push(Filter {
+            dim,
+            values: Vec::new(),
+            negate: false,
+            null: Some(is_null),
+            column: Some((table.to_string(), column.to_string())),
+            contains: None,
         });
     }
 

@@ -14,6 +14,8 @@ pub struct Token {
     pub symbol: bool,
     /// Whether a hyphen joins it to the word before ("in-store", "e-commerce").
     pub hyphen: bool,
+    /// The quoted span it is part of ("description contains 'HEART'"), numbered from 0.
+    pub quoted: Option<u16>,
 }
 
 impl Token {
@@ -80,12 +82,19 @@ const NUMBER_WORDS: [(&str, f64); 20] = [
 pub fn tokenize(text: &str) -> Vec<Token> {
     let spelled = super::dates::spell_out(text);
     let text = spelled.as_str();
+    let chars: Vec<char> = text.chars().collect();
+    let spans = quote_spans(&chars);
     let mut out = Vec::new();
     let mut cur = String::new();
-    let flush = |cur: &mut String, out: &mut Vec<Token>, hyphen: &mut bool| {
+    let mut cur_start = 0usize;
+    let flush = |cur: &mut String, cur_start: usize, out: &mut Vec<Token>, hyphen: &mut bool| {
         if cur.is_empty() {
             return;
         }
+        let quoted = spans
+            .iter()
+            .position(|(a, b)| *a < cur_start && cur_start < *b)
+            .map(|k| k as u16);
         let orig = std::mem::take(cur);
         let text = orig.to_lowercase();
         let number = text.replace(',', "").parse::<f64>().ok().or_else(|| {
@@ -100,15 +109,22 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             number,
             symbol: false,
             hyphen: std::mem::take(hyphen),
+            quoted,
         });
     };
-    let chars: Vec<char> = text.chars().collect();
     let mut hyphen_next = false;
     let mut skip = 0usize;
     for (i, &ch) in chars.iter().enumerate() {
         if skip > 0 {
             skip -= 1;
             continue;
+        }
+        if spans.iter().any(|(a, b)| *a == i || *b == i) {
+            flush(&mut cur, cur_start, &mut out, &mut hyphen_next);
+            continue;
+        }
+        if cur.is_empty() {
+            cur_start = i;
         }
         let next_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
         let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
@@ -145,18 +161,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 _ => None,
             };
             if let (Some(aux), false) = (aux, cur.is_empty()) {
-                flush(&mut cur, &mut out, &mut hyphen_next);
+                flush(&mut cur, cur_start, &mut out, &mut hyphen_next);
                 out.push(Token {
                     text: aux.to_string(),
                     orig: format!("'{tail}"),
                     number: None,
                     symbol: false,
                     hyphen: false,
+                    quoted: None,
                 });
                 skip = tail.chars().count();
             }
         } else {
-            flush(&mut cur, &mut out, &mut hyphen_next);
+            flush(&mut cur, cur_start, &mut out, &mut hyphen_next);
             let sym = match ch {
                 '&' => Some("and"),
                 '%' => Some("%"),
@@ -171,6 +188,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 _ => None,
             };
             // "margin %" is the word "percent"; "20%" stays an amount's sign.
+            let quoted = spans
+                .iter()
+                .position(|(a, b)| *a < i && i < *b)
+                .map(|k| k as u16);
             if ch == '%' && out.last().is_none_or(|t| t.number.is_none()) {
                 out.push(Token {
                     text: "percent".into(),
@@ -178,6 +199,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     number: None,
                     symbol: false,
                     hyphen: false,
+                    quoted,
                 });
                 continue;
             }
@@ -188,11 +210,66 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     number: None,
                     symbol: s != "and",
                     hyphen: false,
+                    quoted,
                 });
             }
         }
     }
-    flush(&mut cur, &mut out, &mut hyphen_next);
+    flush(&mut cur, cur_start, &mut out, &mut hyphen_next);
+    out
+}
+
+/// Quoted spans of a question, as (opening, closing) char positions: a quote mark at the start of a word
+/// ('HEART', "Gift Card", “No Discount”) and the first quote of the same kind that ends a word after it. An
+/// apostrophe inside a word ("Valentine's") is no quote.
+fn quote_spans(chars: &[char]) -> Vec<(usize, usize)> {
+    let single = |c: char| matches!(c, '\'' | '\u{2018}' | '\u{2019}');
+    let double = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}');
+    let alnum = |k: usize| chars.get(k).is_some_and(|c| c.is_alphanumeric());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let opens = (single(c) || double(c)) && (i == 0 || !alnum(i - 1)) && alnum(i + 1);
+        if opens {
+            let kind = single(c);
+            let close = (i + 2..chars.len()).find(|&j| {
+                let q = chars[j];
+                (if kind { single(q) } else { double(q) }) && alnum(j - 1) && !alnum(j + 1)
+            });
+            if let Some(j) = close {
+                out.push((i, j));
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The text of a quoted span as a LIKE pattern's middle: its words with their hyphens ("T-LIGHT HOLDER"), and
+/// `%` where a sign stood between them ("Home & Kitchen" → "Home%Kitchen"). Nothing else typed reaches it.
+pub fn quoted_text(tokens: &[Token], span: u16) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for t in tokens.iter().filter(|t| t.quoted == Some(span)) {
+        if !t.orig.chars().all(char::is_alphanumeric) {
+            gap = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(if gap {
+                '%'
+            } else if t.hyphen {
+                '-'
+            } else {
+                ' '
+            });
+        }
+        gap = false;
+        out.push_str(&t.orig);
+    }
     out
 }
 
@@ -205,6 +282,7 @@ pub fn rewrite_idioms(tokens: Vec<Token>) -> Vec<Token> {
         number: text.parse::<f64>().ok(),
         symbol: false,
         hyphen: false,
+        quoted: None,
     };
     let t = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
     let mut out = Vec::with_capacity(tokens.len());
@@ -948,6 +1026,12 @@ pub const FILLER: &[&str] = &[
     "exclude",
     "except",
     "without",
+    "outside",
+    "besides",
+    "incl",
+    "inclusive",
+    "apart",
+    "aside",
     "not",
     "non",
     "no",

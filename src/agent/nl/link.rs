@@ -24,6 +24,9 @@ pub enum Target {
     TimeWord,
     /// A table's key column ("customer id"): shown beside the entity's names when asked for.
     Key(usize),
+    /// The column a counting measure counts (index of the measure), named by its own words ("customer id"
+    /// for `COUNT(DISTINCT "Customer ID")`): a key of the facts with no table of its own.
+    Counted(usize),
 }
 
 /// A linked span of tokens.
@@ -62,6 +65,7 @@ impl Lexicon {
                 lx.add(s, Target::Measure(i));
             }
         }
+        lx.add_fact_keys(model);
         for (ti, t) in model.tables.iter().enumerate() {
             if let Some(e) = &t.entity {
                 lx.add(e, Target::Entity(ti));
@@ -309,6 +313,59 @@ impl Lexicon {
                 for t in targets {
                     if !entry.contains(&t) {
                         entry.push(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Names of the facts' own keys and rows: the column a counting measure counts ("customer id", "invoice
+    /// no") when no table has it as its key, and the lines of an order under each name of the orders ("invoice
+    /// lines", "transaction rows" count the rows when a measure counts them). Added only where nothing else
+    /// uses the phrase.
+    fn add_fact_keys(&mut self, model: &SemanticModel) {
+        let keyed: Vec<String> = model
+            .tables
+            .iter()
+            .filter_map(|t| t.key.as_ref().map(|k| k.to_lowercase()))
+            .collect();
+        let rows = |table: &str| {
+            model.measures.iter().position(|m| {
+                m.table.eq_ignore_ascii_case(table)
+                    && m.expr.replace(' ', "").eq_ignore_ascii_case("count(*)")
+            })
+        };
+        for (i, m) in model.measures.iter().enumerate() {
+            let Some(column) = super::shape::count_distinct_column(&m.expr) else {
+                continue;
+            };
+            let fact = model.table(&m.table).is_some_and(|t| t.fact);
+            if !fact {
+                continue;
+            }
+            let words = crate::catalog::semantic::words(&column).join(" ");
+            if !keyed.contains(&column.to_lowercase())
+                && words.contains(' ')
+                && self.lookup(&phrase_key(&words)).is_none()
+            {
+                self.add(&words, Target::Counted(i));
+            }
+            let Some(r) = rows(&m.table) else { continue };
+            let orders = std::iter::once(&m.name)
+                .chain(&m.synonyms)
+                .any(|n| matches!(n.as_str(), "orders" | "transactions"));
+            if !orders {
+                continue;
+            }
+            for name in std::iter::once(&m.name).chain(&m.synonyms) {
+                if name.contains(' ') {
+                    continue;
+                }
+                let one = crate::catalog::semantic::singularize(name);
+                for row in ["line", "lines", "row", "rows", "line item", "line items"] {
+                    let phrase = format!("{one} {row}");
+                    if self.lookup(&phrase_key(&phrase)).is_none() {
+                        self.add(&phrase, Target::Measure(r));
                     }
                 }
             }

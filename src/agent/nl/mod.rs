@@ -5,12 +5,14 @@
 pub mod absence;
 pub mod clarify;
 pub mod dates;
+pub mod define;
 pub mod intent;
 pub mod lexer;
 pub mod link;
 pub mod missing;
 pub mod nested;
 pub mod nulls;
+pub mod quoted;
 pub mod safety;
 pub mod shape;
 pub mod sql;
@@ -20,6 +22,8 @@ pub mod time;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_phrasing;
 #[cfg(test)]
 pub(crate) mod tests_support;
 
@@ -128,8 +132,10 @@ impl NlEngine {
             }
         }
         // A day word the catalog itself names (a calendar's "weekend" flag, a "Saturday" value, a "day of
-        // week" column) is linked there.
-        for i in 0..tokens.len() {
+        // week" column) is linked there; weekends compared with weekdays split the days in two (by the
+        // calendar's own day-type column when it has one).
+        let weekend_split = time::day_split(&tokens, &amounts) == Some(time::DayGroup::Weekend);
+        for i in (0..tokens.len()).filter(|_| !weekend_split) {
             let stems: Vec<String> = tokens[i..].iter().take(4).map(|t| t.stem()).collect();
             let phrase = |n: usize| stems.get(..n).map(|s| s.join(" "));
             let named = if time::weekday_words(&tokens, i).is_some_and(|(_, n)| n == 1) {
@@ -554,6 +560,14 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
     }
     for f in &intent.filters {
         let cond = match (f.values.len(), f.negate) {
+            _ if f.contains.is_some() => format!(
+                "{} {}containing '{}'",
+                f.dim,
+                if f.negate { "not " } else { "" },
+                f.contains.as_deref().unwrap_or_default()
+            ),
+            _ if f.null == Some(true) => format!("no {}", f.dim),
+            _ if f.null == Some(false) => format!("{} known", f.dim),
             (0, false) => f.dim.clone(),
             (0, true) => format!("excluding {}", f.dim),
             (1, false) => format!("{} = {}", f.dim, f.values[0]),
@@ -582,12 +596,12 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         });
     }
     if let Shape::Share { focus: Some(f) } = &intent.shape {
-        if f.values.is_empty() {
-            // A flag's share: "share of total orders, showing returned".
-            text.push_str(&format!(", showing {}", f.dim));
-        } else {
-            text.push_str(&format!(", showing {} = {}", f.dim, f.values.join(", ")));
-        }
+        text.push_str(&match (f.values.is_empty(), f.negate) {
+            (true, false) => format!(", showing {}", f.dim),
+            (true, true) => format!(", showing not {}", f.dim),
+            (false, false) => format!(", showing {} = {}", f.dim, f.values.join(", ")),
+            (false, true) => format!(", showing {} ≠ {}", f.dim, f.values.join(", ")),
+        });
     }
     let periods: Vec<String> = intent.periods.iter().map(period_text).collect();
     if !periods.is_empty() {

@@ -45,14 +45,23 @@ const EXCLUDING: &[&str] = &[
     "filtering",
 ];
 
+/// What a missing-value phrase names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// A dimension (index).
+    Dim(usize),
+    /// The column a counting measure counts (measure index): "lines with no customer id".
+    Counted(usize),
+}
+
 /// A condition on whether a dimension has a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NullCue {
     /// Tokens the phrase spans (from the excluding verb, if any, to the end of the attribute).
     pub start: usize,
     pub end: usize,
-    /// The linked dimension.
-    pub dim: usize,
+    /// What may be missing.
+    pub what: Missing,
     /// True: rows where it is missing; false: rows where it is known.
     pub is_null: bool,
 }
@@ -74,8 +83,9 @@ pub fn find(tokens: &[Token], links: &[Link]) -> Vec<NullCue> {
             k += 1;
         }
         let Some(l) = link_at(k) else { continue };
-        let Some(dim) = l.targets.iter().find_map(|x| match x {
-            Target::Dimension(d) => Some(*d),
+        let Some(what) = l.targets.iter().find_map(|x| match x {
+            Target::Dimension(d) => Some(Missing::Dim(*d)),
+            Target::Counted(m) => Some(Missing::Counted(*m)),
             _ => None,
         }) else {
             continue;
@@ -84,7 +94,7 @@ pub fn find(tokens: &[Token], links: &[Link]) -> Vec<NullCue> {
         out.push(NullCue {
             start: verb.unwrap_or(i),
             end: l.end,
-            dim,
+            what,
             is_null: verb.is_none(),
         });
     }
@@ -105,7 +115,10 @@ mod tests {
         let (links, _) = lx.link(&toks, &vec![false; toks.len()]);
         find(&toks, &links)
             .into_iter()
-            .map(|c| (c.is_null, m.dimensions[c.dim].name.clone()))
+            .map(|c| match c.what {
+                Missing::Dim(d) => (c.is_null, m.dimensions[d].name.clone()),
+                Missing::Counted(x) => (c.is_null, m.measures[x].name.clone()),
+            })
             .collect()
     }
 

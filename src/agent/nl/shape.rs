@@ -55,6 +55,7 @@ const ASC: &[&str] = &[
     "slowest",
 ];
 const SLOT_SKIP: &[&str] = &[
+    "calendar",
     "the",
     "a",
     "an",
@@ -89,8 +90,12 @@ const NEGATIONS: &[&str] = &[
     "minus",
     "ignoring",
     "omitting",
+    "outside",
+    "besides",
 ];
 const COUNT_WORDS: &[&str] = &["many", "number", "count", "total"];
+/// Words that keep a value among the others rather than pick it out.
+const INCLUDING: &[&str] = &["include", "includes", "including", "incl", "inclusive"];
 /// Verbs of buying and selling ("how many stores sold Electronics", "customers who never bought").
 pub(super) const PURCHASE_VERBS: &[&str] = &[
     "bought",
@@ -123,6 +128,7 @@ fn is_groupable(t: &Target) -> bool {
             | Target::Grain(..)
             | Target::TimeWord
             | Target::Key(_)
+            | Target::Counted(_)
     )
 }
 
@@ -142,6 +148,12 @@ fn group_key(model: &SemanticModel, t: &Target) -> Option<GroupKey> {
             Some(GroupKey::Column {
                 table: t.name.clone(),
                 column: t.key.clone()?,
+            })
+        }),
+        Target::Counted(m) => model.measures.get(*m).and_then(|m| {
+            Some(GroupKey::Column {
+                table: m.table.clone(),
+                column: count_distinct_column(&m.expr)?,
             })
         }),
         _ => None,
@@ -244,6 +256,25 @@ impl Ctx<'_> {
         false
     }
 
+    /// "other than the UK", "apart from Books", "aside from online": the words before `start` set it aside.
+    fn set_aside_before(&self, start: usize) -> bool {
+        self.set_aside_start(start).is_some()
+    }
+
+    /// Where the words setting a value aside begin ("other" of "other than the UK").
+    fn set_aside_start(&self, start: usize) -> Option<usize> {
+        let mut k = start;
+        while k > 0 && matches!(self.word(k - 1), "the" | "a" | "an" | "our") {
+            k -= 1;
+        }
+        (k >= 2
+            && matches!(
+                (self.word(k - 2), self.word(k - 1)),
+                ("other" | "rather", "than") | ("apart" | "aside", "from")
+            ))
+        .then(|| k - 2)
+    }
+
     /// Whether count words come before `start`, past words that filter or qualify the counted thing: "how many
     /// different Electronics products", "number of unique Gold customers".
     fn counted_before(&self, start: usize) -> bool {
@@ -310,6 +341,13 @@ pub fn read(
     for k in used {
         if let Some(c) = consumed.get_mut(k) {
             *c = true;
+        }
+    }
+    // Quoted text a column must contain: the cue and the quoted words are no catalog words.
+    let searches = super::quoted::find(tokens);
+    for c in &searches {
+        for k in consumed.iter_mut().take(c.end).skip(c.cue) {
+            *k = true;
         }
     }
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
@@ -400,28 +438,59 @@ pub fn read(
     let falling = words
         .iter()
         .any(|w| FALL_VERBS.contains(w) || FALL_NOUNS.contains(w) || *w == "fall");
-    // "grew the most", "biggest drop": ranked by the difference; "fastest", "% growth": by the ratio.
-    let by_change = words.iter().any(|w| {
-        RISE_VERBS.contains(w)
-            || FALL_VERBS.contains(w)
-            || FALL_NOUNS.contains(w)
-            || matches!(
-                *w,
-                "grew" | "increased" | "decreased" | "increase" | "decrease"
-            )
-    }) && !words.iter().any(|w| {
-        matches!(
-            *w,
-            "fastest"
-                | "slowest"
-                | "quickest"
-                | "percent"
-                | "percentage"
-                | "%"
-                | "rate"
-                | "relative"
+    // "in absolute terms", "in dollar terms", "absolute change": the difference; "in relative terms",
+    // "in percentage terms": the ratio. The words say how to measure a change, not what to filter.
+    let mut measured: Option<bool> = None;
+    for i in 0..n {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let kind = match words[i] {
+            "absolute" | "dollar" | "$" | "cash" => Some(true),
+            "relative" | "percentage" | "percent" | "proportional" => Some(false),
+            _ => None,
+        };
+        let how = matches!(
+            next,
+            "terms"
+                | "numbers"
+                | "change"
+                | "changes"
                 | "growth"
-        )
+                | "difference"
+                | "values"
+                | "amounts"
+        ) || (words[i] == "absolute" && matches!(next, "" | ","));
+        if let (Some(abs), true, false) = (kind, how, consumed[i]) {
+            measured = Some(abs);
+            consumed[i] = true;
+            if matches!(next, "terms" | "numbers") {
+                consumed[i + 1] = true;
+            }
+        }
+    }
+    // "grew the most", "biggest drop": ranked by the difference; "fastest", "% growth": by the ratio.
+    let by_change = measured.unwrap_or_else(|| {
+        words.iter().any(|w| {
+            RISE_VERBS.contains(w)
+                || FALL_VERBS.contains(w)
+                || FALL_NOUNS.contains(w)
+                || matches!(
+                    *w,
+                    "grew" | "increased" | "decreased" | "increase" | "decrease"
+                )
+        }) && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "fastest"
+                    | "slowest"
+                    | "quickest"
+                    | "percent"
+                    | "percentage"
+                    | "%"
+                    | "rate"
+                    | "relative"
+                    | "growth"
+            )
+        })
     });
     let (mut links, fixes) = lexicon.link(tokens, &consumed);
     // "how many items does a customer buy", "how many pairs of shoes did we sell": a unit noun after "how
@@ -473,6 +542,16 @@ pub fn read(
         None => {}
     }
     let mut notes: Vec<String> = Vec::new();
+    // "Profit = sales amount minus total cost": a definition of a measure, checked against the data's.
+    for d in super::define::find(model, tokens, &cx.links)? {
+        for k in d.start..d.end {
+            cx.consumed[k] = true;
+        }
+        for li in d.links {
+            cx.used[li] = true;
+        }
+        notes.push(d.note);
+    }
     for (a, b) in &fixes {
         let note = format!("read '{a}' as '{b}'");
         if !notes.contains(&note) {
@@ -490,7 +569,17 @@ pub fn read(
     // "leave out items that have no category": a condition on missing values, not an absence question.
     let null_cues = super::nulls::find(tokens, &cx.links);
     for c in &null_cues {
-        intent.add_null_filter(&model.dimensions[c.dim].name, c.is_null);
+        match c.what {
+            super::nulls::Missing::Dim(d) => {
+                intent.add_null_filter(&model.dimensions[d].name, c.is_null)
+            }
+            super::nulls::Missing::Counted(m) => {
+                let m = &model.measures[m];
+                if let Some(column) = count_distinct_column(&m.expr) {
+                    intent.add_null_column_filter(&m.table, &column, c.is_null);
+                }
+            }
+        }
         for k in c.start..c.end {
             cx.consumed[k] = true;
             if let Some(li) = cx.owner[k] {
@@ -657,6 +746,12 @@ pub fn read(
                         &lead_measures,
                     ));
                 }
+            } else if let Some(Target::Flag(d)) =
+                targets.iter().find(|t| matches!(t, Target::Flag(_)))
+            {
+                // "revenue by loyalty card", "units by promoted": one row for each side of the flag.
+                intent.add_group(GroupKey::Dim(model.dimensions[*d].name.clone()));
+                cx.used[li] = true;
             } else if let Some(Target::Measure(m)) =
                 targets.iter().find(|t| matches!(t, Target::Measure(_)))
             {
@@ -673,10 +768,12 @@ pub fn read(
             let next = cx.links[li].end;
             if matches!(cx.word(next), "and" | "," | "then") {
                 let (k2, _) = cx.slot(next + 1);
-                if cx
-                    .link_at(k2)
-                    .is_some_and(|l2| cx.links[l2].targets.iter().any(is_groupable))
-                {
+                if cx.link_at(k2).is_some_and(|l2| {
+                    cx.links[l2]
+                        .targets
+                        .iter()
+                        .any(|t| is_groupable(t) || matches!(t, Target::Flag(_)))
+                }) {
                     k = k2;
                     continue;
                 }
@@ -737,12 +834,15 @@ pub fn read(
                     }
                     _ => None,
                 });
-                let ranked_by_other = cx.links.iter().enumerate().any(|(o, l)| {
-                    o != li
-                        && l.targets.iter().any(|t| {
-                            matches!(t, Target::Measure(m) if model.measures[*m].format != Format::Count)
-                        })
-                });
+                // "which customer spent the most", "top 5 customers": a word for the counted members after
+                // "which" or "top" names them, ranked by the figure asked (or the default one).
+                let ranked_by_other = !adjective
+                    || cx.links.iter().enumerate().any(|(o, l)| {
+                        o != li
+                            && l.targets.iter().any(|t| {
+                                matches!(t, Target::Measure(m) if model.measures[*m].format != Format::Count)
+                            })
+                    });
                 if let (Some((table, column)), true, false) = (
                     counted_unit,
                     ranked_by_other,
@@ -797,6 +897,63 @@ pub fn read(
     let listing = words.first().is_some_and(|w| matches!(*w, "list" | "name"))
         || has_phrase("show me all")
         || has_phrase("show all");
+    for c in &searches {
+        read_search(
+            model,
+            &mut cx,
+            &mut intent,
+            c,
+            ranked || listing || count_asked,
+        )?;
+    }
+    // "promoted sales, i.e. any promotion other than 'No Discount'": the words after "i.e." say what the flag
+    // before it means, so they are read instead of the flag.
+    if let Some((m_start, m_end)) = appositive(&cx) {
+        for k in m_start..m_end {
+            cx.consumed[k] = true;
+        }
+        let mut k = m_start;
+        while k > 0 && cx.tokens[k - 1].symbol {
+            k -= 1;
+        }
+        let facts = |o: usize| {
+            let l = &cx.links[o];
+            l.end == l.start + 1
+                && l.targets.iter().all(|t| matches!(t, Target::Measure(_)))
+                && matches!(
+                    cx.word(l.start),
+                    "sales" | "sale" | "orders" | "revenue" | "transactions" | "purchases"
+                )
+        };
+        if let Some(o) = k
+            .checked_sub(1)
+            .and_then(|p| cx.owner[p])
+            .filter(|&o| facts(o))
+        {
+            if cx.links[o].start > 0 {
+                k = cx.links[o].start;
+            }
+        }
+        let flag = k.checked_sub(1).and_then(|p| cx.owner[p]).filter(|&o| {
+            cx.links[o]
+                .targets
+                .iter()
+                .any(|t| matches!(t, Target::Flag(_)))
+        });
+        let restated =
+            cx.links.iter().any(|l| {
+                l.start >= m_end && l.targets.iter().any(|t| matches!(t, Target::Value(..)))
+            }) || searches.iter().any(|c| c.cue >= m_end);
+        if let (Some(o), true) = (flag, restated) {
+            cx.used[o] = true;
+            let typed: Vec<&str> = (cx.links[o].start..cx.links[o].end)
+                .map(|k| cx.tokens[k].orig.as_str())
+                .collect();
+            notes.push(format!("read '{}' as the words after it", typed.join(" ")));
+        }
+    }
+    // The end of the last value named as included ("including Books and Toys"), to carry along a list.
+    let mut last_included: Option<usize> = None;
     // The last value filter read: (end, its dimensions, negated), to carry a negation along a list.
     let mut last_value: Option<(usize, Vec<usize>, bool)> = None;
     for li in 0..cx.links.len() {
@@ -815,7 +972,8 @@ pub fn read(
         let negate = (cx.preceded_by(start, NEGATIONS, 2)
             || (start > 0
                 && cx.word(start - 1) == "other"
-                && cx.word(start.wrapping_sub(2)) != "each"))
+                && cx.word(start.wrapping_sub(2)) != "each")
+            || cx.set_aside_before(start))
             && absent.is_none_or(|c| start < c.start);
         // "Online vs Store": a word that is also an entity is a value when compared with a sibling value.
         // "in-store sales": a hyphenated place word is the value (channel "Store"), not the entity.
@@ -838,6 +996,17 @@ pub fn read(
             })
             .collect();
         if !values.is_empty() && !schema {
+            // "revenue by promotion (include No Discount)", "units including Books and Toys": the values are
+            // kept among the rest, not picked out.
+            let included = cx.preceded_by(start, INCLUDING, 1)
+                || last_included.is_some_and(|e| {
+                    e <= start && (e..start).all(|k| matches!(cx.word(k), "or" | "and" | ","))
+                });
+            if included && !negate {
+                cx.used[li] = true;
+                last_included = Some(end);
+                continue;
+            }
             // "not online or mobile", "excluding Books, Toys and Beauty": the negation covers the whole list.
             let carried = last_value.as_ref().is_some_and(|(e, dims, neg)| {
                 *neg && *e <= start
@@ -969,8 +1138,10 @@ pub fn read(
                     cx.soft[nl] = true;
                 }
             }
-            if start > 0 {
-                if let Some(pl) = cx.owner[start - 1] {
+            // "any promotion other than No Discount": the attribute before the setting-aside words too.
+            let before = cx.set_aside_start(start).unwrap_or(start);
+            if before > 0 {
+                if let Some(pl) = cx.owner[before - 1] {
                     if !cx.used[pl] && cx.links[pl].targets.iter().any(absorbs) {
                         cx.used[pl] = true;
                     }
@@ -980,8 +1151,24 @@ pub fn read(
         }
         if let Some(Target::Flag(d)) = targets.iter().find(|t| matches!(t, Target::Flag(_))) {
             let dim = &model.dimensions[*d];
-            intent.add_filter(&dim.name, None, negate);
+            // "holders compared with non-holders", "promoted vs non-promoted", "with and without a card",
+            // "returned or not": both sides of the flag, one row each.
+            let mut end = end;
+            if let Some((words_used, other)) = flag_both_ways(&cx, li, *d) {
+                intent.add_group(GroupKey::Dim(dim.name.clone()));
+                if let Some(o) = other {
+                    cx.used[o] = true;
+                    end = end.max(cx.links[o].end);
+                }
+                for k in words_used {
+                    cx.consumed[k] = true;
+                    end = end.max(k + 1);
+                }
+            } else {
+                intent.add_filter(&dim.name, None, negate);
+            }
             cx.used[li] = true;
+            // "returned orders", "promoted vs non-promoted sales": the facts word after the flag names the rows.
             if !count_before(&cx, start) {
                 if let Some(nl) = cx.link_at(end) {
                     let count_like = cx.links[nl].targets.iter().any(|t| match t {
@@ -1031,6 +1218,8 @@ pub fn read(
     // An attribute whose distinct values are counted ("how many brands ... in each category").
     let mut count_dim: Option<GroupKey> = None;
     let (mut soft_measure, mut hard_measure) = (false, false);
+    // Measures read off words that name members ("stores" counts stores): "how much" asks for no count.
+    let mut member_counts: Vec<String> = Vec::new();
     let trend = has("trend") || has("trends") || has_phrase("over time");
     for li in 0..cx.links.len() {
         if cx.used[li] {
@@ -1111,6 +1300,9 @@ pub fn read(
             }
             let avg = cx.preceded_by(start, &["average", "avg", "mean", "typical"], 1)
                 && model.measures[m].agg == Aggregation::Sum;
+            if entity.is_some() || cx.soft[li] {
+                member_counts.push(model.measures[m].name.clone());
+            }
             intent.add_measure(&model.measures[m].name, avg);
             cx.used[li] = true;
             continue;
@@ -1151,6 +1343,8 @@ pub fn read(
                     values: vec![y.to_string()],
                     negate: false,
                     null: None,
+                    column: None,
+                    contains: None,
                 });
                 cx.used[li] = true;
                 continue;
@@ -1181,7 +1375,7 @@ pub fn read(
         // "show customer id": one row per key, beside the names.
         if let Some(key) = targets
             .iter()
-            .find(|t| matches!(t, Target::Key(_)))
+            .find(|t| matches!(t, Target::Key(_) | Target::Counted(_)))
             .and_then(|t| group_key(model, t))
         {
             intent.add_group(key);
@@ -1246,6 +1440,29 @@ pub fn read(
                 .group_by
                 .retain(|g| *g != GroupKey::Entity(d.table.clone()));
             count_entity = Some((d.table.clone(), li));
+        }
+    }
+    // "how much did our online stores sell", "how much did the Express stores make": an amount of money, not
+    // a count of the stores the words name.
+    let how_much = (0..n.saturating_sub(1)).any(|i| words[i] == "how" && words[i + 1] == "much");
+    if how_much
+        && !intent.measures.is_empty()
+        && intent.measures.iter().all(|m| {
+            member_counts.contains(&m.name)
+                && model
+                    .measure(&m.name)
+                    .is_some_and(|d| d.format == Format::Count)
+        })
+    {
+        if let Some(d) = model
+            .default_measure()
+            .filter(|d| d.format != Format::Count)
+        {
+            intent.measures = vec![MeasureRef {
+                name: d.name.clone(),
+                ..Default::default()
+            }];
+            soft_measure = false;
         }
     }
     if let Some(den) = &per_den {
@@ -1820,8 +2037,19 @@ pub fn read(
                 let f = intent.filters.remove(pos);
                 intent.add_group(GroupKey::Dim(f.dim.clone()));
                 focus = Some(f);
-            } else if let Some(pos) = intent.filters.iter().position(|f| f.values.is_empty()) {
+            } else if let Some(pos) = intent
+                .filters
+                .iter()
+                .position(|f| f.values.is_empty() && f.null.is_none() && f.contains.is_none())
+            {
                 // "what percent of lines were returned": the flag's share of the total.
+                focus = Some(intent.filters.remove(pos));
+            } else if let Some(pos) = intent
+                .filters
+                .iter()
+                .position(|f| !f.values.is_empty() && f.negate && f.contains.is_none())
+            {
+                // "what share came from promotions other than No Discount": the rest's share of the total.
                 focus = Some(intent.filters.remove(pos));
             }
         }
@@ -1984,6 +2212,206 @@ fn dating_verb(cx: &Ctx, after: usize) -> Option<usize> {
         && !is_filler(w)
         && !is_common_word(w))
     .then_some(k)
+}
+
+/// Words that restate what comes before them ("i.e.", "that is", "namely", "in other words", "meaning"), as
+/// a token range.
+fn appositive(cx: &Ctx) -> Option<(usize, usize)> {
+    let n = cx.tokens.len();
+    (0..n).find_map(|i| {
+        let w = |d: usize| cx.word(i + d);
+        let after_break = i == 0 || cx.tokens[i - 1].symbol;
+        match (w(0), w(1), w(2)) {
+            ("i", ",", "e") => Some((i, (i + 4).min(n).max(i + 3))),
+            ("ie", _, _) if after_break => Some((i, i + 1)),
+            ("that", "is", _) if after_break => Some((i, i + 2)),
+            ("namely" | "meaning", _, _) if after_break => Some((i, i + 1)),
+            ("in", "other", "words") => Some((i, i + 3)),
+            _ => None,
+        }
+        .map(|(a, b)| {
+            // "i.e.," leaves a sign behind it.
+            let b = if b > a + 3 && !cx.tokens.get(b - 1).is_some_and(|t| t.symbol) {
+                b - 1
+            } else {
+                b
+            };
+            (a, b)
+        })
+    })
+}
+
+/// Reads a quoted search into a filter on the attribute it names: the one after "in the" ("with 'x' in the
+/// name"), else the one just before the cue ("whose description contains 'x'", "products containing 'x'": an
+/// entity searches its display name). The thing searched is then only the rows' filter, unless the question
+/// ranks, lists or counts it (`keep_subject`).
+fn read_search(
+    model: &SemanticModel,
+    cx: &mut Ctx,
+    intent: &mut Intent,
+    c: &super::quoted::TextCue,
+    keep_subject: bool,
+) -> Result<(), NlError> {
+    let link = match c.trailing {
+        Some(k) => cx.owner.get(k).copied().flatten(),
+        None => {
+            let mut k = c.cue;
+            while k > 0
+                && cx.owner[k - 1].is_none()
+                && matches!(
+                    cx.word(k - 1),
+                    "whose"
+                        | "that"
+                        | "which"
+                        | "where"
+                        | "who"
+                        | "its"
+                        | "their"
+                        | "the"
+                        | "is"
+                        | "are"
+                        | "has"
+                        | "have"
+                        | "name"
+                        | "names"
+                )
+            {
+                k -= 1;
+            }
+            for w in cx.consumed.iter_mut().take(c.cue).skip(k) {
+                *w = true;
+            }
+            k.checked_sub(1).and_then(|p| cx.owner[p])
+        }
+    };
+    let searched = link.and_then(|li| {
+        cx.links[li].targets.iter().find_map(|t| match t {
+            Target::Dimension(d) if model.dimensions[*d].kind != DimensionKind::Flag => {
+                Some((model.dimensions[*d].name.clone(), None))
+            }
+            Target::Entity(e) => {
+                let t = &model.tables[*e];
+                let display = t.display.clone()?;
+                let dim = model.dimensions.iter().find(|d| {
+                    d.table.eq_ignore_ascii_case(&t.name) && d.column.eq_ignore_ascii_case(&display)
+                });
+                Some(match dim {
+                    Some(d) => (d.name.clone(), None),
+                    None => (
+                        crate::catalog::semantic::column_noun(&display),
+                        Some((t.name.clone(), display)),
+                    ),
+                })
+            }
+            _ => None,
+        })
+    });
+    let (Some(li), Some((dim, column))) = (link, searched) else {
+        return Err(clarify::unknown_value(model, &c.text));
+    };
+    let entity = cx.links[li]
+        .targets
+        .iter()
+        .any(|t| matches!(t, Target::Entity(_)));
+    if !(entity && keep_subject) {
+        cx.used[li] = true;
+    }
+    // "products whose description contains": the products are the rows searched, not a grouping.
+    let subject = cx.links[li]
+        .start
+        .checked_sub(1)
+        .filter(|&p| matches!(cx.word(p), "whose" | "that" | "which" | "with" | "where"))
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|p| cx.owner[p]);
+    if let (Some(s), false) = (subject, keep_subject) {
+        if cx.links[s]
+            .targets
+            .iter()
+            .any(|t| matches!(t, Target::Entity(_) | Target::Dimension(_)))
+        {
+            cx.used[s] = true;
+        }
+    }
+    intent.filters.push(Filter {
+        dim,
+        values: Vec::new(),
+        negate: false,
+        null: None,
+        column,
+        contains: Some(c.text.clone()),
+    });
+    Ok(())
+}
+
+/// Words that set the other side of a flag against it ("non-holders", "or not", "without").
+const FLAG_NEGATIONS: &[&str] = &["non", "not", "no", "without", "un", "never"];
+const FLAG_JOINERS: &[&str] = &["vs", "versus", "or", "against", "compared", "and"];
+
+/// Whether a flag is set against its own negation ("card holders compared with non-holders", "promoted vs
+/// non-promoted sales", "with and without a loyalty card", "returned or not", "non-promoted vs promoted"):
+/// the tokens the other side takes, and the link naming the flag a second time, if any.
+fn flag_both_ways(cx: &Ctx, li: usize, flag: usize) -> Option<(Vec<usize>, Option<usize>)> {
+    let (start, end) = (cx.links[li].start, cx.links[li].end);
+    let same_flag = |k: usize| {
+        cx.owner.get(k).copied().flatten().filter(|&o| {
+            o != li && cx.links[o].start == k && cx.links[o].targets.contains(&Target::Flag(flag))
+        })
+    };
+    let free = |k: usize| {
+        k < cx.tokens.len()
+            && cx.owner[k].is_none()
+            && !cx.consumed[k]
+            && !cx.tokens[k].symbol
+            && cx.tokens[k].number.is_none()
+    };
+    // After the flag: a joiner, then a negation and the flag's words again (or nothing more).
+    let mut k = end;
+    if FLAG_JOINERS.contains(&cx.word(k)) {
+        let mut used = vec![k];
+        k += 1;
+        while matches!(
+            cx.word(k),
+            "with" | "to" | "the" | "those" | "that" | "who" | "are"
+        ) {
+            used.push(k);
+            k += 1;
+        }
+        if FLAG_NEGATIONS.contains(&cx.word(k)) {
+            used.push(k);
+            k += 1;
+            if let Some(o) = same_flag(k) {
+                return Some((used, Some(o)));
+            }
+            // "non-holders", "non loyalty members": the rest of the flag's wording, unlinked.
+            let mut extra = 0;
+            while free(k)
+                && extra < end - start
+                && cx.tokens[k].text.chars().all(char::is_alphabetic)
+            {
+                used.push(k);
+                k += 1;
+                extra += 1;
+            }
+            return Some((used, None));
+        }
+        // "non-promoted vs promoted": the negated mention first.
+        if let (Some(o), true) = (same_flag(k), start > 0) {
+            if FLAG_NEGATIONS.contains(&cx.word(start - 1)) {
+                used.push(start - 1);
+                return Some((used, Some(o)));
+            }
+        }
+    }
+    // "with and without a loyalty card", "with or without promotions".
+    let mut b = start;
+    while b > 0 && matches!(cx.word(b - 1), "a" | "an" | "the") {
+        b -= 1;
+    }
+    let w = |d: usize| b.checked_sub(d).map(|k| cx.word(k)).unwrap_or("");
+    if matches!(w(1), "without" | "non" | "not") && matches!(w(2), "and" | "or") && w(3) == "with" {
+        return Some(((b - 3..start).collect(), None));
+    }
+    None
 }
 
 /// "across all stores", "for all our products": the whole of them, not a row each.

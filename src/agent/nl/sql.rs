@@ -408,6 +408,80 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The text column a flag compares with one of its values (`"Loyalty Card" = 'Y'`), to group by.
+    fn flag_source(&self, name: &str) -> Option<Expr> {
+        let d = self.dimension(name).ok()?;
+        if d.kind != DimensionKind::Flag {
+            return None;
+        }
+        match parse_catalog_expr(d.expr.as_deref()?).ok()? {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } => match (*left, *right) {
+                (Expr::Identifier(c), Expr::Value(v))
+                    if c.value.eq_ignore_ascii_case(&d.column)
+                        && matches!(v.value, Value::SingleQuotedString(_)) =>
+                {
+                    Some(col(&d.table, &d.column))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The calendar's own split of the days into weekends and working days: a flag ("is weekend", "is work
+    /// day") or a text column of two such values ("WeekEnd"/"WorkDay") on the time table or the calendar its
+    /// date joins to. Holidays and the calendar's own week are then the data's, not ISO's.
+    fn day_type_dim(&self) -> Option<&'a DimensionDef> {
+        let td = self.time.as_ref()?;
+        let model = self.model;
+        let calendar = |table: &str| {
+            table.eq_ignore_ascii_case(&td.table)
+                || model.joins.iter().any(|j| {
+                    JoinDef::split(&j.from).is_some_and(|(a, c)| {
+                        a.eq_ignore_ascii_case(&td.table)
+                            && td
+                                .column
+                                .as_deref()
+                                .is_some_and(|d| d.eq_ignore_ascii_case(c))
+                    }) && JoinDef::split(&j.to).is_some_and(|(b, _)| b.eq_ignore_ascii_case(table))
+                })
+        };
+        let key = |text: &str| {
+            crate::catalog::semantic::words(text)
+                .into_iter()
+                .filter(|w| !matches!(w.as_str(), "is" | "flag" | "ind" | "indicator"))
+                .collect::<Vec<_>>()
+                .join("")
+        };
+        let weekend = |k: &str| k == "weekend";
+        let workday = |k: &str| {
+            matches!(
+                k,
+                "weekday" | "workday" | "workingday" | "businessday" | "workweek"
+            )
+        };
+        model.dimensions.iter().find(|d| {
+            calendar(&d.table)
+                && match d.kind {
+                    DimensionKind::Flag => {
+                        let k = key(&d.name);
+                        weekend(&k) || workday(&k)
+                    }
+                    DimensionKind::Category => {
+                        let keys: Vec<String> = d.values.iter().map(|v| key(v)).collect();
+                        keys.len() == 2
+                            && keys.iter().any(|k| weekend(k))
+                            && keys.iter().any(|k| workday(k))
+                    }
+                    _ => false,
+                }
+        })
+    }
+
     /// The condition keeping the given ISO days of the week of the time dimension's date.
     pub(super) fn weekday_expr(&mut self, days: &[u32]) -> Result<Expr, BuildError> {
         let td = self.time()?;
@@ -567,6 +641,31 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn filter_expr(&mut self, f: &Filter) -> Result<Expr, BuildError> {
+        if let (Some((table, column)), Some(is_null)) = (&f.column, f.null) {
+            self.need(table);
+            let c = Box::new(col(table, column));
+            return Ok(if is_null {
+                Expr::IsNull(c)
+            } else {
+                Expr::IsNotNull(c)
+            });
+        }
+        if let Some(text) = &f.contains {
+            let c = match &f.column {
+                Some((table, column)) => {
+                    self.need(table);
+                    col(table, column)
+                }
+                None => self.dim_col(&f.dim)?.0,
+            };
+            return Ok(Expr::ILike {
+                negated: f.negate,
+                any: false,
+                expr: Box::new(c),
+                pattern: Box::new(string(&format!("%{text}%"))),
+                escape_char: None,
+            });
+        }
         let d = self.dimension(&f.dim)?;
         let (c, _, _) = self.dim_col(&f.dim)?;
         if let Some(is_null) = f.null {
@@ -785,6 +884,8 @@ impl<'a> Builder<'a> {
             match g {
                 GroupKey::Dim(d) => {
                     let (e, alias, table) = self.dim_col(d)?;
+                    // A flag read off a text column ("Loyalty Card" = 'Y') groups by the column's own values.
+                    let e = self.flag_source(d).unwrap_or(e);
                     keys.push(plain(e, aliases.take(&alias, &table)));
                 }
                 GroupKey::Entity(t) => {
@@ -811,6 +912,14 @@ impl<'a> Builder<'a> {
                         col(table, column),
                         aliases.take(&snake(column), table),
                     ));
+                }
+                GroupKey::Weekend if self.day_type_dim().is_some() => {
+                    let name = self
+                        .day_type_dim()
+                        .map(|d| d.name.clone())
+                        .unwrap_or_default();
+                    let (e, alias, table) = self.dim_col(&name)?;
+                    keys.push(plain(e, aliases.take(&alias, &table)));
                 }
                 GroupKey::Weekend | GroupKey::DayOfWeek => {
                     let td = self.time()?;
@@ -1378,6 +1487,15 @@ pub(super) fn build_single(
         for p in &intent.periods {
             where_parts.push(b.period_expr(p)?);
         }
+    }
+    // A ranking names members: rows with no key ("which customer spent the most" where some lines have no
+    // customer) are no member and are left out.
+    if matches!(intent.shape, Shape::Top { .. }) || intent.rank.is_some() {
+        where_parts.extend(
+            keys.iter()
+                .filter(|k| !k.time)
+                .map(|k| Expr::IsNotNull(Box::new(k.expr.clone()))),
+        );
     }
 
     let mut query = skeleton()?;

@@ -183,12 +183,17 @@ pub fn weekday_words(tokens: &[Token], i: usize) -> Option<(Vec<u32>, usize)> {
     match (t(i), t(i + 1)) {
         ("weekend" | "weekends", _) => Some((vec![6, 7], 1)),
         ("weekday" | "weekdays" | "workday" | "workdays", _) => Some(((1..=5).collect(), 1)),
-        ("working" | "business", "day" | "days") => Some(((1..=5).collect(), 2)),
+        ("working" | "business" | "work", "day" | "days") => Some(((1..=5).collect(), 2)),
         (w, _) => DAY_NAMES
             .iter()
             .position(|d| w == *d || w.strip_suffix('s') == Some(d))
             .map(|p| (vec![p as u32 + 1], 1)),
     }
+}
+
+/// How the question splits the days into rows, if it does ("weekends vs weekdays", "by day of week").
+pub fn day_split(tokens: &[Token], blocked: &[bool]) -> Option<DayGroup> {
+    weekdays(tokens, blocked).group
 }
 
 /// How a question splits the days of the week into rows.
