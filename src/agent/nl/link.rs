@@ -487,8 +487,13 @@ impl Lexicon {
             .iter()
             .filter(|v| !schema_only || self.schema_vocab.contains(*v))
         {
-            let dist = edit_distance(stemmed, v).min(edit_distance(word, v));
-            if dist <= limit {
+            let (by_stem, by_word) = (edit_distance(stemmed, v), edit_distance(word, v));
+            let dist = by_stem.min(by_word);
+            // A four-letter word one letter away from another four-letter word is as likely a real word
+            // ("life" is not "line"): only dropped or doubled letters are read as typos there.
+            let swap = |typed: &str, d: usize| d > dist || typed.len() == v.len();
+            let short_swap = word.len() <= 4 && swap(stemmed, by_stem) && swap(word, by_word);
+            if dist <= limit && !short_swap {
                 match best {
                     Some((b, _)) if dist > b => {}
                     Some((b, _)) if dist == b => tie = true,

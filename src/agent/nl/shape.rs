@@ -1644,8 +1644,21 @@ pub fn read(
         return read_absence(model, &cx, intent, c, counted, notes, ignored);
     }
 
+    // A link is solid unless every word of it was a typo correction ("mount" read as "amount").
+    let solid = |li: usize| {
+        let l = &cx.links[li];
+        !(l.start..l.end).all(|k| {
+            fixes
+                .iter()
+                .any(|(typed, _)| typed.eq_ignore_ascii_case(&tokens[k].orig))
+        })
+    };
+    let solid_link = (0..cx.links.len()).any(|li| cx.used[li] && solid(li));
     let linked_anything = cx.used.iter().any(|u| *u) || !intent.periods.is_empty();
-    if !linked_anything {
+    // "Who won the 2018 FIFA World Cup?", "how tall is mount everest": a year or a corrected typo is all that
+    // was read, and words that matter were not; answering the default measure would be a silent guess.
+    let only_incidental = !solid_link && !ignored.is_empty();
+    if !linked_anything || only_incidental {
         return Ok(Reading {
             intent,
             notes,

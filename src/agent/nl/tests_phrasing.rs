@@ -392,3 +392,21 @@ fn asides_restate_include_or_define_what_the_question_asks() {
         &[],
     );
 }
+
+#[test]
+fn a_year_or_a_corrected_typo_alone_is_no_reading() {
+    let d = demo();
+    // Only a year was read, and the words that matter were not: no default-measure guess.
+    clarifies(&d, "Who won the 2018 FIFA World Cup?");
+    // Only a typo correction was read ("mount" → "amount"; "life" → "line").
+    clarifies(&d, "how tall is mount everest");
+    clarifies(&d, "what is the meaning of life");
+    // Typos in words that do carry the question still read.
+    sql_has(&d, "unts by month in 2024", &["SUM(sales.quantity)"], &[]);
+    sql_has(
+        &d,
+        "ordr count by regin",
+        &["COUNT(DISTINCT sales.order_id)", "GROUP BY sales.region"],
+        &[],
+    );
+}
