@@ -176,6 +176,10 @@ pub struct Intent {
     /// ISO days of the week kept ("on weekends": 6, 7); empty keeps every day.
     #[serde(default)]
     pub weekdays: Vec<u32>,
+    /// A top/bottom N taken within each value of these grouping keys ("top 3 products in each region"),
+    /// not across all groups.
+    #[serde(default)]
+    pub rank_within: Vec<GroupKey>,
     /// A date column of an entity's own table that the periods apply to instead of the facts' time ("customers
     /// who signed up in 2020": customers.signup_date), as (table, column).
     #[serde(default)]

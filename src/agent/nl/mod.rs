@@ -484,6 +484,25 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
     };
     let mut text = match &intent.shape {
         Shape::Aggregate => format!("{m}{by}"),
+        Shape::Top { n: Some(n), desc } if !intent.rank_within.is_empty() => {
+            // "top 3 product by revenue within each region"
+            let named = |inside: bool| -> Vec<String> {
+                intent
+                    .group_by
+                    .iter()
+                    .filter(|g| !entity_key(g) && intent.rank_within.contains(g) == inside)
+                    .map(|g| group_name(model, g))
+                    .collect()
+            };
+            let (within, what) = (named(true), named(false));
+            let what = what.join(" and ");
+            format!(
+                "{} {n} {} by {m} within each {}",
+                if *desc { "top" } else { "bottom" },
+                if *n == 1 { what } else { pluralize(&what) },
+                within.join(" and ")
+            )
+        }
         Shape::Top { n, desc } => {
             let what = groups.join(" and ");
             let dir = if *desc { "top" } else { "bottom" };

@@ -600,6 +600,8 @@ pub fn read(
 
     // A word after "by" that names an entity's date at a grain ("by signup year"), read with the entity later.
     let mut dated_slot: Option<usize> = None;
+    // Keys named after "each", "every" or "per": a ranking is taken within each of their values.
+    let mut each_keys: Vec<GroupKey> = Vec::new();
     // 1. Group-by slots: by / per / each / every / across.
     for i in 0..n {
         let w = cx.word(i).to_string();
@@ -722,6 +724,9 @@ pub fn read(
                 if let Some(g) = group_key(model, t) {
                     if w == "per" {
                         per_keys.push(g.clone());
+                    }
+                    if matches!(w, "per" | "each" | "every") {
+                        each_keys.push(g.clone());
                     }
                     intent.add_group(g);
                 }
@@ -2070,6 +2075,16 @@ pub fn read(
     } else if ranked && !intent.group_by.is_empty() {
         let (n, desc) = rank_spec;
         intent.shape = Shape::Top { n, desc };
+        // "top 3 products in each region", "for each category, which brand sold the most": the ranking
+        // is within each region or category, when something else is ranked.
+        let within: Vec<GroupKey> = each_keys
+            .iter()
+            .filter(|k| intent.group_by.contains(k))
+            .cloned()
+            .collect();
+        if n.is_some() && !within.is_empty() && intent.group_by.len() > within.len() {
+            intent.rank_within = within;
+        }
     }
     if ranked
         && !intent.group_by.is_empty()

@@ -1453,7 +1453,49 @@ pub(super) fn build_single(
                 measure_aliases.push(a.clone());
                 first_alias.get_or_insert(a);
             }
-            if let Shape::Top { n, desc } = &intent.shape {
+            if let (Shape::Top { n: Some(n), desc }, false) =
+                (&intent.shape, intent.rank_within.is_empty())
+            {
+                // Top N within each value of the partition keys: ROW_NUMBER over them, kept by QUALIFY.
+                let within = |k: &KeyCol| intent.rank_within.contains(&intent.group_by[k.group]);
+                let partition: Vec<Expr> = keys
+                    .iter()
+                    .filter(|k| within(k))
+                    .map(|k| k.expr.clone())
+                    .collect();
+                let ranked_keys: Vec<&KeyCol> = keys.iter().filter(|k| !within(k)).collect();
+                let first = measures
+                    .first()
+                    .map(|(e, _, _)| e.clone())
+                    .ok_or_else(|| BuildError::Unsupported("a ranking needs a measure".into()))?;
+                let mut f = func_with("ROW_NUMBER", vec![], false);
+                f.over = Some(WindowType::WindowSpec(WindowSpec {
+                    window_name: None,
+                    partition_by: partition.clone(),
+                    order_by: std::iter::once(order(first, !*desc))
+                        .chain(ranked_keys.iter().map(|k| order(k.expr.clone(), true)))
+                        .collect(),
+                    window_frame: None,
+                }));
+                qualify_expr = Some(bin(
+                    Expr::Function(f),
+                    BinaryOperator::LtEq,
+                    num(i64::from(*n)),
+                ));
+                order_by.extend(
+                    keys.iter()
+                        .filter(|k| within(k))
+                        .map(|k| order(Expr::Identifier(alias_ident(&k.alias)), true)),
+                );
+                if let Some(a) = &first_alias {
+                    order_by.push(order(Expr::Identifier(alias_ident(a)), !*desc));
+                }
+                order_by.extend(
+                    ranked_keys
+                        .iter()
+                        .map(|k| order(Expr::Identifier(alias_ident(&k.alias)), true)),
+                );
+            } else if let Shape::Top { n, desc } = &intent.shape {
                 if let Some(a) = &first_alias {
                     order_by.push(order(Expr::Identifier(alias_ident(a)), !*desc));
                 }

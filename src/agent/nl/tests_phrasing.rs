@@ -410,3 +410,38 @@ fn a_year_or_a_corrected_typo_alone_is_no_reading() {
         &[],
     );
 }
+
+#[test]
+fn rankings_within_each_group_keep_n_per_group() {
+    let d = demo();
+    let within = "QUALIFY ROW_NUMBER() OVER (PARTITION BY products.category ORDER BY SUM(sales.revenue) DESC, products.brand ASC) <= 1";
+    sql_has(
+        &d,
+        "top brand in each category by revenue in 2024",
+        &[within],
+        &["LIMIT"],
+    );
+    sql_has(
+        &d,
+        "For each category, which brand had the highest revenue in 2024, and how much?",
+        &[within],
+        &["LIMIT"],
+    );
+    sql_has(
+        &d,
+        "top 2 stores per region by revenue",
+        &[
+            "PARTITION BY sales.region",
+            "<= 2",
+            "ORDER BY region ASC, revenue DESC",
+        ],
+        &["LIMIT"],
+    );
+    // Without "each"/"per" a ranking of pairs stays one list.
+    sql_has(
+        &d,
+        "top 3 categories and brands by revenue",
+        &["LIMIT 3"],
+        &["QUALIFY"],
+    );
+}
