@@ -2041,11 +2041,40 @@ pub fn read(
                 .group_by
                 .iter()
                 .all(|g| matches!(g, GroupKey::Grain(_)));
+        // "cancellation rate by device, as the share of order lines that were cancelled", "share of orders
+        // with status returned per category": a value of another attribute, named as what the counted things
+        // were or had, is a rate within each group, not a filter of the total.
+        let rate_of = |f: &Filter| {
+            let grouped = intent.group_by.contains(&GroupKey::Dim(f.dim.clone()));
+            let named_as_state = cx.links.iter().any(|l| {
+                let of_dim = l.targets.iter().any(|t| match t {
+                    Target::Value(d, v) => {
+                        model.dimensions[*d].name == f.dim && f.values.contains(v)
+                    }
+                    Target::Flag(d) => model.dimensions[*d].name == f.dim && f.values.is_empty(),
+                    _ => false,
+                });
+                of_dim
+                    && (1..=3).any(|k| {
+                        l.start >= k
+                            && matches!(
+                                cx.word(l.start - k),
+                                "that" | "which" | "were" | "was" | "with" | "having" | "got"
+                            )
+                    })
+            });
+            !grouped && f.contains.is_none() && f.null.is_none() && (named_as_state || has("rate"))
+        };
         if by_time_only {
             // "what % of revenue came from Electronics each year": the value's share within each period.
             if let Some(pos) = intent.filters.iter().position(|f| !f.negate) {
                 focus = Some(intent.filters.remove(pos));
             }
+        } else if let Some(pos) = (!intent.group_by.is_empty())
+            .then(|| intent.filters.iter().position(|f| !f.negate && rate_of(f)))
+            .flatten()
+        {
+            focus = Some(intent.filters.remove(pos));
         } else if intent.group_by.is_empty() {
             if let Some(pos) = intent
                 .filters

@@ -1356,7 +1356,11 @@ pub(super) fn build_single(
                     .map(|e| order(e, true)),
             );
         }
-        Shape::Share { focus: Some(f) } if keys.iter().all(|k| k.time) => {
+        // The focus's share within each group: each period, or each value of another attribute.
+        Shape::Share { focus: Some(f) }
+            if keys.iter().all(|k| k.time)
+                || !intent.group_by.contains(&GroupKey::Dim(f.dim.clone())) =>
+        {
             for p in &intent.periods {
                 where_parts.push(b.period_expr(p)?);
             }

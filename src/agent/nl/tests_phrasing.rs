@@ -445,3 +445,35 @@ fn rankings_within_each_group_keep_n_per_group() {
         &["QUALIFY"],
     );
 }
+
+#[test]
+fn a_state_of_the_counted_things_is_a_rate_within_each_group() {
+    let d = demo();
+    // "that were returned" names what the orders were: their share inside each region.
+    let p = plan_of(&d, "what share of orders were returned by region");
+    assert!(
+        p.sql
+            .contains("FILTER (WHERE sales.returned) / COUNT(DISTINCT sales.order_id) AS share")
+            && p.sql.contains("GROUP BY sales.region"),
+        "{}",
+        p.sql
+    );
+    let p = plan_of(
+        &d,
+        "share of order lines with payment method Cash per channel",
+    );
+    assert!(
+        p.sql
+            .contains("FILTER (WHERE sales.payment_method = 'Cash')")
+            && !p.sql.contains("OVER ()"),
+        "{}",
+        p.sql
+    );
+    // A value that only narrows the total keeps the share of the total across the groups.
+    sql_has(
+        &d,
+        "share of Electronics revenue by region",
+        &["WHERE products.category = 'Electronics'", "OVER ()"],
+        &["FILTER"],
+    );
+}
