@@ -487,7 +487,10 @@ impl Lexicon {
             .iter()
             .filter(|v| !schema_only || self.schema_vocab.contains(*v))
         {
-            let (by_stem, by_word) = (edit_distance(stemmed, v), edit_distance(word, v));
+            // "untis": a plural the stemmer keeps (it ends in "is") is also tried without its "s".
+            let bare = word.strip_suffix('s').unwrap_or(stemmed);
+            let by_stem = edit_distance(stemmed, v).min(edit_distance(bare, v));
+            let by_word = edit_distance(word, v);
             let dist = by_stem.min(by_word);
             // A four-letter word one letter away from another four-letter word is as likely a real word
             // ("life" is not "line"): only dropped or doubled letters are read as typos there.
@@ -902,5 +905,7 @@ mod tests {
             .unwrap();
         assert!(link("by categroy")[0].contains(&Target::Dimension(cat)));
         assert!(link("colour").is_empty());
+        let units = m.measures.iter().position(|x| x.name == "units").unwrap();
+        assert_eq!(link("untis")[0], vec![Target::Measure(units)]);
     }
 }

@@ -353,10 +353,18 @@ pub fn read(
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     // Words outside thresholds, statistics and dates ("at least 20k" is no ranking, "below 20%" no share,
     // "the most recent quarter" no ranking).
+    // "at least", "at most" bound a figure; they never rank.
     let free: Vec<&str> = words
         .iter()
         .enumerate()
-        .map(|(i, w)| if consumed[i] { "" } else { *w })
+        .map(|(i, w)| {
+            let bound = i > 0 && words[i - 1] == "at" && matches!(*w, "least" | "most");
+            if consumed[i] || bound {
+                ""
+            } else {
+                *w
+            }
+        })
         .collect();
     let joined = format!(" {} ", words.join(" "));
     let has_phrase = |p: &str| joined.contains(&format!(" {p} "));

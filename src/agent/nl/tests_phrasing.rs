@@ -477,3 +477,30 @@ fn a_state_of_the_counted_things_is_a_rate_within_each_group() {
         &["FILTER"],
     );
 }
+
+#[test]
+fn spelled_out_counts_bound_and_calendar_years_filter() {
+    let d = demo();
+    sql_has(
+        &d,
+        "stores with more than two hundred orders",
+        &["HAVING COUNT(DISTINCT sales.order_id) > 200"],
+        &[],
+    );
+    // "at least one order" says the customers bought, not a ranking of the lowest; "calendar year 2024" is
+    // the year, not a grouping.
+    sql_has(
+        &d,
+        "number of distinct customers who placed at least one order during calendar year 2024",
+        &["COUNT(DISTINCT sales.customer_id)", "sales.year = 2024"],
+        &["LIMIT", "GROUP BY"],
+    );
+    // "at least one returned item" keeps its share reading.
+    sql_has(
+        &d,
+        "what percentage of 2024 orders had at least one returned item?",
+        &["FILTER (WHERE sales.returned)"],
+        &["HAVING"],
+    );
+    sql_has(&d, "revenue by year 2022 vs 2023", &["sales.year"], &[]);
+}

@@ -64,6 +64,7 @@ struct Amount {
 }
 
 const SCALES: &[(&str, f64)] = &[
+    ("hundred", 1e2),
     ("k", 1e3),
     ("thousand", 1e3),
     ("thousands", 1e3),
@@ -103,6 +104,8 @@ fn amount(tokens: &[Token], i: usize) -> Option<Amount> {
     let tok = tokens.get(k)?;
     let (mut value, mut scaled) = match tok.number {
         Some(v) if tok.text.chars().next().is_some_and(|c| c.is_ascii_digit()) => (v, false),
+        // "at least one order", "more than two stores": a small count spelled out.
+        Some(v) if v.fract() == 0.0 && (1.0..=20.0).contains(&v) => (v, false),
         _ => (glued(&tok.text)?, true),
     };
     k += 1;
@@ -238,6 +241,14 @@ pub fn find(tokens: &[Token]) -> Vec<Comparison> {
                 let bare_year = year_like(tokens, at, &a);
                 let spend_before =
                     i > 0 && matches!(t(i - 1), "spent" | "spend" | "spending" | "paid" | "earned");
+                // "at least one returned item": spelled-out existence, no bound on a total.
+                let exists = cmp == Cmp::Ge
+                    && a.value == 1.0
+                    && tokens[at].text.chars().all(char::is_alphabetic);
+                if exists {
+                    i = at + a.used;
+                    continue;
+                }
                 if !(bare_year && year_stays && !spend_before) {
                     let end = at + a.used;
                     out.push(Comparison {

@@ -633,11 +633,26 @@ pub fn parse_masked(tokens: &[Token], anchor: Option<NaiveDate>, blocked: &[bool
             continue;
         }
         if let Some(y) = tokens[i].year() {
-            // "fiscal year 2023", "year 2023"
+            // "fiscal year 2023", "(calendar) year 2023": the words before the number are part of it.
+            let mut start = i;
+            let grouped = start > 1 && matches!(t(start - 2), "by" | "per" | "each" | "every");
+            let fiscal = start > 1 && t(start - 2) == "fiscal";
+            if start > 0
+                && t(start - 1) == "year"
+                && !out.consumed[start - 1]
+                && !grouped
+                && !fiscal
+            {
+                start -= 1;
+                // ("fiscal year" may be a column of its own, read by the linker.)
+                if start > 0 && t(start - 1) == "calendar" {
+                    start -= 1;
+                }
+            }
             pieces.push(Piece {
                 rel: None,
                 own_year: true,
-                start_tok: i,
+                start_tok: start,
                 end_tok: i + 1,
                 year: Some(y),
                 kind: PieceKind::Year,
