@@ -2194,9 +2194,16 @@ fn name_dimensions(model: &mut SemanticModel, tabs: &[Tab<'_>]) {
                 || entity.as_deref().is_some_and(|e| {
                     h.ends_with(&format!(" {e}")) || e.ends_with(&format!(" {h}"))
                 });
+            // "customer name" is the customer, but "order status" is not the order (when "orders" is a
+            // measure): an attribute of a thing answers to its name only when it names the thing.
+            let names_it =
+                d.name.rsplit(' ').next().is_some_and(|l| {
+                    matches!(l, "name" | "description" | "label" | "title" | "desc")
+                });
             if !is_entity
                 && heads.get(&h) == Some(&1)
                 && !taken.contains(&h)
+                && (names_it || !taken.contains(&pluralize(&h)))
                 && !GRAIN_WORDS.contains(&h.as_str())
             {
                 syn.push(h.clone());

@@ -759,6 +759,16 @@ pub fn read(
                         &lead_measures,
                     ));
                 }
+            } else if targets.iter().any(|t| matches!(t, Target::Flag(_)))
+                && w == "by"
+                && i > 0
+                && matches!(
+                    cx.word(i - 1),
+                    "placed" | "made" | "bought" | "purchased" | "ordered" | "spent" | "generated"
+                )
+            {
+                // "orders placed by Prime members": who did it, a filter read with the other flags.
+                break;
             } else if let Some(Target::Flag(d)) =
                 targets.iter().find(|t| matches!(t, Target::Flag(_)))
             {
@@ -1592,14 +1602,21 @@ pub fn read(
             && t.orig.len() > 1;
         let prep =
             cx.preceded_by(i, &["in", "for", "from", "at", "within"], 1) && !t.text.ends_with("ly");
-        // "new customers", "repeat buyers": an unknown modifier changes what is counted.
-        let modifier = cx.owner.get(i + 1).copied().flatten().is_some_and(|li| {
-            cx.links[li].start == i + 1
-                && cx.links[li]
-                    .targets
-                    .iter()
-                    .any(|t| matches!(t, Target::Measure(_) | Target::Entity(_)))
-        }) && t.text.chars().all(|c| c.is_alphabetic());
+        // "new customers", "repeat buyers": an unknown modifier changes what is counted. "Active" or
+        // "paying" ones are those with sales, which is what the facts count anyway.
+        let with_sales = matches!(
+            t.text.as_str(),
+            "active" | "unique" | "distinct" | "different" | "individual" | "paying" | "purchasing"
+        );
+        let modifier = !with_sales
+            && cx.owner.get(i + 1).copied().flatten().is_some_and(|li| {
+                cx.links[li].start == i + 1
+                    && cx.links[li]
+                        .targets
+                        .iter()
+                        .any(|t| matches!(t, Target::Measure(_) | Target::Entity(_)))
+            })
+            && t.text.chars().all(|c| c.is_alphabetic());
         // "unit price", "sales team": an unknown noun after a measure names something else.
         let head = i > 0
             && cx.owner[i - 1].is_some_and(|li| {

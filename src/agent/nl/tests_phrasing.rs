@@ -504,3 +504,29 @@ fn spelled_out_counts_bound_and_calendar_years_filter() {
     );
     sql_has(&d, "revenue by year 2022 vs 2023", &["sales.year"], &[]);
 }
+
+#[test]
+fn who_did_it_filters_and_active_members_are_those_with_sales() {
+    // Who bought filters; "by" the flag alone splits by it.
+    let e = star_engine();
+    sql_has(
+        &e,
+        "net amount from tickets bought by member card holders in 2023",
+        &["fact_tickets.member_card = 'Y'"],
+        &["GROUP BY"],
+    );
+    sql_has(
+        &e,
+        "net amount by member card",
+        &["GROUP BY fact_tickets.member_card"],
+        &[],
+    );
+    let d = demo();
+    sql_has(
+        &d,
+        "how many active customers did we have in each region in 2024",
+        &["COUNT(DISTINCT sales.customer_id)", "GROUP BY sales.region"],
+        &[],
+    );
+    clarifies(&d, "how many new customers did we have in 2024");
+}
