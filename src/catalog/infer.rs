@@ -905,6 +905,37 @@ pub fn infer(lake: &LakeSnapshot) -> SemanticModel {
     );
     derived_measures(&mut model);
     returned_synonyms(&mut model);
+    // An entity's own numeric attributes ("list price" of products, "floor space" of stores): averaged over
+    // the entity's rows, named with the entity ("product list price") and by their own words when free.
+    for (ti, t) in tabs.iter().enumerate() {
+        if fact[ti] || header[ti] {
+            continue;
+        }
+        let Some(entity) = entities[ti].clone() else {
+            continue;
+        };
+        for mut m in figure_measures(t, ti, &fk, &time_cols) {
+            let taken = |n: &str| {
+                model
+                    .measures
+                    .iter()
+                    .any(|x| x.name == n || x.synonyms.iter().any(|s| s == n))
+            };
+            let bare = m.name.clone();
+            if !bare.starts_with(&format!("{entity} ")) {
+                m.name = format!("{entity} {bare}");
+            }
+            if taken(&m.name) {
+                continue;
+            }
+            m.agg = Aggregation::Avg;
+            m.synonyms.clear();
+            if bare != m.name && !taken(&bare) {
+                m.synonyms.push(bare);
+            }
+            model.measures.push(m);
+        }
+    }
 
     for (ti, t) in tabs.iter().enumerate() {
         for c in &t.cols {

@@ -1699,6 +1699,23 @@ pub fn read(
         });
     }
 
+    // "average list price of products": an entity's own figure names the entity it belongs to; the entity's
+    // count is no second measure then.
+    let owners: Vec<String> = intent
+        .measures
+        .iter()
+        .filter_map(|r| model.measure(&r.name))
+        .filter(|m| {
+            model
+                .table(&m.table)
+                .is_some_and(|t| !t.fact && t.entity.is_some())
+        })
+        .filter_map(|m| count_measure_for(model, &m.table))
+        .collect();
+    if intent.measures.len() > 1 {
+        intent.measures.retain(|r| !owners.contains(&r.name));
+    }
+
     // 6. Shape.
     let positive_filters_only_on = |intent: &Intent, table: &str| {
         intent.filters.iter().all(|f| {

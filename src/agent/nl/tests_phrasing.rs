@@ -530,3 +530,54 @@ fn who_did_it_filters_and_active_members_are_those_with_sales() {
     );
     clarifies(&d, "how many new customers did we have in 2024");
 }
+
+#[test]
+fn an_entity_s_own_figure_is_averaged_over_its_rows() {
+    let mut day = col("order_date", "DATE", &[]);
+    day.min = Some("2023-01-01".into());
+    day.max = Some("2024-12-31".into());
+    let mut key = col("product_id", "INTEGER", &[]);
+    key.distinct_count = Some(500);
+    let lake = LakeSnapshot {
+        tables: vec![
+            TableInfo {
+                name: "order_items".into(),
+                columns: vec![
+                    col("order_id", "INTEGER", &[]),
+                    col("product_id", "INTEGER", &[]),
+                    day,
+                    col("quantity", "INTEGER", &[]),
+                    col("line_total", "DOUBLE", &[]),
+                ],
+                row_count: Some(100_000),
+            },
+            TableInfo {
+                name: "products".into(),
+                columns: vec![
+                    key,
+                    col("product_name", "VARCHAR", &[]),
+                    col("department", "VARCHAR", &["Garden", "Kitchen"]),
+                    col("list_price", "DOUBLE", &[]),
+                ],
+                row_count: Some(500),
+            },
+        ],
+    };
+    let e = NlEngine::new(Arc::new(SemanticModel::infer(&lake)));
+    sql_has(
+        &e,
+        "average list price of products by department",
+        &[
+            "AVG(products.list_price)",
+            "FROM products GROUP BY products.department",
+        ],
+        &["order_items"],
+    );
+    // The lines' own figures still come from the lines.
+    sql_has(
+        &e,
+        "line total by department",
+        &["SUM(order_items.line_total)"],
+        &[],
+    );
+}
