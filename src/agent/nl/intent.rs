@@ -180,6 +180,9 @@ pub struct Intent {
     /// not across all groups.
     #[serde(default)]
     pub rank_within: Vec<GroupKey>,
+    /// Rows in the order of their keys ("regions in alphabetical order") instead of by the figure.
+    #[serde(default)]
+    pub key_order: bool,
     /// A date column of an entity's own table that the periods apply to instead of the facts' time ("customers
     /// who signed up in 2020": customers.signup_date), as (table, column).
     #[serde(default)]

@@ -641,6 +641,9 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
             (false, true) => format!(", showing {} ≠ {}", f.dim, f.values.join(", ")),
         });
     }
+    if intent.key_order {
+        text.push_str(", in alphabetical order");
+    }
     let periods: Vec<String> = intent.periods.iter().map(period_text).collect();
     if !periods.is_empty() {
         text.push_str(&format!(", {}", periods.join(" vs ")));

@@ -550,6 +550,26 @@ pub fn read(
         None => {}
     }
     let mut notes: Vec<String> = Vec::new();
+    // "regions in alphabetical order", "sorted alphabetically", "A to Z": rows in the order of their names.
+    for i in 0..n {
+        let span = match (cx.word(i), cx.word(i + 1), cx.word(i + 2)) {
+            ("alphabetical", "order", _) | ("name", "order", _) => Some((i, i + 2)),
+            ("alphabetically", _, _) => Some((i, i + 1)),
+            ("a", "to", "z") | ("a", "-", "z") => Some((i, i + 3)),
+            _ => None,
+        };
+        if let Some((a, b)) = span {
+            let a = if a > 0 && matches!(cx.word(a - 1), "in" | "by" | "sorted" | "ordered") {
+                a - 1
+            } else {
+                a
+            };
+            for k in a..b.min(n) {
+                cx.consumed[k] = true;
+            }
+            intent.key_order = true;
+        }
+    }
     // "Profit = sales amount minus total cost": a definition of a measure, checked against the data's.
     for d in super::define::find(model, tokens, &cx.links)? {
         for k in d.start..d.end {

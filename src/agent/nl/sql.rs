@@ -1512,6 +1512,8 @@ pub(super) fn build_single(
                         .filter(|k| !k.time)
                         .map(|k| order(Expr::Identifier(alias_ident(&k.alias)), true)),
                 );
+            } else if !keys.is_empty() && intent.key_order {
+                order_by.extend(key_alias_exprs.iter().map(|e| order(e.clone(), true)));
             } else if !keys.is_empty() {
                 if let Some(a) = &first_alias {
                     order_by.push(order(Expr::Identifier(alias_ident(a)), false));

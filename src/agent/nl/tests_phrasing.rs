@@ -581,3 +581,21 @@ fn an_entity_s_own_figure_is_averaged_over_its_rows() {
         &[],
     );
 }
+
+#[test]
+fn alphabetical_order_sorts_by_the_keys() {
+    let d = demo();
+    let p = plan_of(
+        &d,
+        "orders per region last month, regions in alphabetical order",
+    );
+    assert!(p.sql.ends_with("ORDER BY region ASC"), "{}", p.sql);
+    assert!(
+        p.notes.iter().any(|n| n.contains("alphabetical order"))
+            || p.interpretation.contains("alphabetical order"),
+        "{:?} {}",
+        p.notes,
+        p.interpretation
+    );
+    sql_has(&d, "revenue by category", &["ORDER BY revenue DESC"], &[]);
+}
