@@ -162,21 +162,22 @@ impl NlEngine {
         let first = tokens.first().map(|t| t.text.as_str()).unwrap_or("");
         let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         let intent = match &ctx.previous {
+            // Words nobody understood with nothing else read ("Who won the 2018 FIFA World Cup?") are no
+            // follow-up unless the question says it is one ("same thing for Q3 2023").
             Some(prev)
-                if reading.nothing_linked
-                    || (reading.defaulted_measure
+                if (reading.nothing_linked && !reading.unread)
+                    || ((reading.defaulted_measure
                         && !QUESTION_WORDS.contains(&first)
                         && (reading.intent.group_by.is_empty()
                             || matches!(first, "by" | "per")))
-                    || (tokens.len() <= 8
-                        && (FOLLOW_UP_CUES.contains(&first)
-                            || words.contains(&"instead")
-                            || (matches!(first, "what" | "how")
-                                && words.get(1) == Some(&"about"))))
-                    || words
-                        .iter()
-                        .any(|w| matches!(*w, "that" | "those" | "these" | "it" | "same"))
-                        && tokens.len() <= 10 =>
+                        || (tokens.len() <= 8
+                            && (FOLLOW_UP_CUES.contains(&first)
+                                || words.contains(&"instead")
+                                || (matches!(first, "what" | "how")
+                                    && words.get(1) == Some(&"about"))))
+                        || (words.iter().any(|w| {
+                            matches!(*w, "that" | "those" | "these" | "it" | "same")
+                        }) && tokens.len() <= 10)) =>
             {
                 let mut new = reading.intent.clone();
                 if reading.defaulted_measure || reading.soft_measure {

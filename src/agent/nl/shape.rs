@@ -30,6 +30,9 @@ pub struct Reading {
     /// Whether the only measure came from a word after a value ("only for online sales"): a follow-up
     /// keeps the previous measure.
     pub soft_measure: bool,
+    /// Words that matter were not understood and nothing solid was ("Who won the 2018 FIFA World Cup?"): no
+    /// answer, and no follow-up either.
+    pub unread: bool,
 }
 
 const DESC: &[&str] = &[
@@ -1716,6 +1719,7 @@ pub fn read(
             defaulted_measure: false,
             rank: ranked.then_some((top_n.or(Some(if explicit_top { 10 } else { 1 })), rank_desc)),
             soft_measure: false,
+            unread: only_incidental,
         });
     }
 
@@ -2571,6 +2575,7 @@ fn finish(
         defaulted_measure,
         rank: None,
         soft_measure: false,
+        unread: false,
     }
 }
 

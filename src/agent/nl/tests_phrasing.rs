@@ -599,3 +599,20 @@ fn alphabetical_order_sorts_by_the_keys() {
     );
     sql_has(&d, "revenue by category", &["ORDER BY revenue DESC"], &[]);
 }
+
+#[test]
+fn an_unread_question_is_no_follow_up() {
+    let d = demo();
+    let first = plan_of(&d, "top 2 products in each region by revenue in 2024");
+    let ctx = NlContext {
+        previous: Some(first.intent.clone()),
+        ..Default::default()
+    };
+    assert!(
+        d.plan("Who won the 2018 FIFA World Cup?", &ctx).is_err(),
+        "answered as a follow-up"
+    );
+    // A real follow-up still amends.
+    let p = d.plan("and in 2023?", &ctx).expect("follow-up");
+    assert!(p.sql.contains("sales.year = 2023"), "{}", p.sql);
+}
