@@ -5,20 +5,7 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+use super::time::MONTHS;
 
 /// The text with ISO dates and named retail days (followed by a year) written as month, day and year.
 pub fn spell_out(text: &str) -> String {

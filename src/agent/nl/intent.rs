@@ -189,7 +189,33 @@ pub struct Intent {
     pub date_column: Option<(String, String)>,
 }
 
+impl Filter {
+    /// The condition in words: "order status = cancelled", "not returned".
+    pub fn describe(&self) -> String {
+        match (self.values.is_empty(), self.negate) {
+            (true, false) => self.dim.clone(),
+            (true, true) => format!("not {}", self.dim),
+            (false, false) => format!("{} = {}", self.dim, self.values.join(", ")),
+            (false, true) => format!("{} ≠ {}", self.dim, self.values.join(", ")),
+        }
+    }
+}
+
 impl Intent {
+    /// The focus of a share taken inside each group ("share of orders with returned within each region"):
+    /// groups there are, and the focus's attribute is not one of them.
+    pub fn share_within_groups(&self) -> Option<&Filter> {
+        match &self.shape {
+            Shape::Share { focus: Some(f) }
+                if !self.group_by.is_empty()
+                    && !self.group_by.contains(&GroupKey::Dim(f.dim.clone())) =>
+            {
+                Some(f)
+            }
+            _ => None,
+        }
+    }
+
     /// Adds a grouping key once.
     pub fn add_group(&mut self, key: GroupKey) {
         if !self.group_by.contains(&key) {

@@ -489,7 +489,11 @@ impl Lexicon {
         {
             // "untis": a plural the stemmer keeps (it ends in "is") is also tried without its "s".
             let bare = word.strip_suffix('s').unwrap_or(stemmed);
-            let by_stem = edit_distance(stemmed, v).min(edit_distance(bare, v));
+            let by_stem = if bare == stemmed {
+                edit_distance(stemmed, v)
+            } else {
+                edit_distance(stemmed, v).min(edit_distance(bare, v))
+            };
             let by_word = edit_distance(word, v);
             let dist = by_stem.min(by_word);
             // A four-letter word one letter away from another four-letter word is as likely a real word

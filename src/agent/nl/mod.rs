@@ -521,21 +521,11 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
         }
         // A value's share inside each group ("share of row count with order status = cancelled within
         // each device"); the focus is said here instead of after the periods.
-        Shape::Share { focus: Some(f) }
-            if !intent.group_by.is_empty()
-                && !intent.group_by.contains(&GroupKey::Dim(f.dim.clone())) =>
-        {
-            let what = match (f.values.is_empty(), f.negate) {
-                (true, false) => f.dim.clone(),
-                (true, true) => format!("not {}", f.dim),
-                (false, false) => format!("{} = {}", f.dim, f.values.join(", ")),
-                (false, true) => format!("{} ≠ {}", f.dim, f.values.join(", ")),
-            };
-            format!(
-                "share of {m} with {what} within each {}",
-                groups.join(" and ")
-            )
-        }
+        Shape::Share { focus: Some(f) } if intent.share_within_groups().is_some() => format!(
+            "share of {m} with {} within each {}",
+            f.describe(),
+            groups.join(" and ")
+        ),
         Shape::Share { .. } => format!("share of total {m}{by}"),
         Shape::Growth(GrowthKind::YearOverYear) => format!("year-over-year growth of {m}{by}"),
         Shape::Growth(GrowthKind::PeriodOverPeriod) => {
@@ -632,15 +622,8 @@ pub fn describe(model: &SemanticModel, intent: &Intent) -> String {
             None => format!(", ordered by {by}"),
         });
     }
-    let focus_said = matches!(&intent.shape, Shape::Share { focus: Some(f) }
-        if !intent.group_by.is_empty() && !intent.group_by.contains(&GroupKey::Dim(f.dim.clone())));
-    if let (Shape::Share { focus: Some(f) }, false) = (&intent.shape, focus_said) {
-        text.push_str(&match (f.values.is_empty(), f.negate) {
-            (true, false) => format!(", showing {}", f.dim),
-            (true, true) => format!(", showing not {}", f.dim),
-            (false, false) => format!(", showing {} = {}", f.dim, f.values.join(", ")),
-            (false, true) => format!(", showing {} ≠ {}", f.dim, f.values.join(", ")),
-        });
+    if let (Shape::Share { focus: Some(f) }, None) = (&intent.shape, intent.share_within_groups()) {
+        text.push_str(&format!(", showing {}", f.describe()));
     }
     if intent.key_order {
         text.push_str(", in alphabetical order");

@@ -1358,8 +1358,7 @@ pub(super) fn build_single(
         }
         // The focus's share within each group: each period, or each value of another attribute.
         Shape::Share { focus: Some(f) }
-            if keys.iter().all(|k| k.time)
-                || !intent.group_by.contains(&GroupKey::Dim(f.dim.clone())) =>
+            if keys.iter().all(|k| k.time) || intent.share_within_groups().is_some() =>
         {
             for p in &intent.periods {
                 where_parts.push(b.period_expr(p)?);
